@@ -1,0 +1,23 @@
+"""The ``mast`` command: one group, each subcommand in a module of its own."""
+
+from __future__ import annotations
+
+import click
+
+from app.cli.db import db
+from app.cli.neo4j import neo4j_group
+from app.cli.serve import serve
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """MAST, the Multi-Agency Safeguarding Tracker.
+
+    Loads partner agencies' headline extracts into a Neo4j graph, resolves them to
+    Person and Address entities, and serves them over an authorised GraphQL API.
+    """
+
+
+main.add_command(neo4j_group)
+main.add_command(db)
+main.add_command(serve)

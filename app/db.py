@@ -1,0 +1,41 @@
+"""The one Neo4j driver a process holds, and the database it talks to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import neo4j
+
+from app.settings import Settings
+
+
+class Graph:
+    """A driver bound to MAST's database; open once per process, close on shutdown."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.database = settings.neo4j_database
+        self.driver = neo4j.GraphDatabase.driver(
+            settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password)
+        )
+
+    def session(self, **config: Any) -> neo4j.Session:
+        return self.driver.session(database=self.database, **config)
+
+    def run(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        """Run one auto-committed-by-retry query and return its rows as dicts."""
+        records, _, _ = self.driver.execute_query(query, params, database_=self.database)
+        return [record.data() for record in records]
+
+    def run_once(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        """Run one query in a single attempt, for probes that must answer at once."""
+        with self.session() as session:
+            return session.run(query, params).data()
+
+    def close(self) -> None:
+        self.driver.close()
+
+    def __enter__(self) -> "Graph":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

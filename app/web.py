@@ -1,0 +1,71 @@
+"""The Starlette application: health checks now, the GraphQL endpoint mounted beside them."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import AsyncIterator
+
+import neo4j
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from app.db import Graph
+from app.settings import Settings, get_settings
+from graph_schema.migrations import CODE_VERSION, SchemaTooNewError, check_not_newer
+
+log = logging.getLogger(__name__)
+
+
+async def healthz(request: Request) -> JSONResponse:
+    """The process is alive; says nothing about its database."""
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    """Ready when Neo4j answers and its schema is exactly the one this code knows."""
+    graph: Graph = request.app.state.graph
+    try:
+        version = check_not_newer(graph)
+    except SchemaTooNewError as error:
+        return JSONResponse({"status": "unavailable", "reason": str(error)}, status_code=503)
+    except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as error:
+        log.warning("readyz: neo4j unreachable (%s)", type(error).__name__)
+        return JSONResponse(
+            {"status": "unavailable", "reason": "neo4j is not reachable"}, status_code=503
+        )
+    if version < CODE_VERSION:
+        return JSONResponse(
+            {
+                "status": "unavailable",
+                "reason": f"schema version {version} is behind {CODE_VERSION}: run 'mast db migrate'",
+            },
+            status_code=503,
+        )
+    return JSONResponse({"status": "ready", "schema_version": version})
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or get_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        graph = Graph(settings)
+        try:
+            check_not_newer(graph)
+        except SchemaTooNewError:
+            graph.close()
+            raise
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError):
+            log.warning("neo4j not reachable at startup; /readyz reports 503 until it is")
+        app.state.graph = graph
+        app.state.settings = settings
+        try:
+            yield
+        finally:
+            graph.close()
+
+    routes = [Route("/healthz", healthz), Route("/readyz", readyz)]
+    return Starlette(routes=routes, lifespan=lifespan)

@@ -1,0 +1,83 @@
+"""Ordered, idempotent schema migrations, and the version the graph records.
+
+Each migration is a list of Cypher schema statements that are safe to run again
+(``IF NOT EXISTS``). The graph keeps the highest applied version on a single
+``:SchemaVersion`` node, so ``migrate`` applies only what is missing and the service can
+refuse a graph whose schema is newer than this code knows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.db import Graph
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "entity keys: agencies, source records, involvements, addresses, people, batches",
+        (
+            "CREATE CONSTRAINT agency_code IF NOT EXISTS FOR (n:Agency) REQUIRE n.code IS UNIQUE",
+            "CREATE CONSTRAINT source_record_id IF NOT EXISTS FOR (n:SourceRecord) REQUIRE n.id IS UNIQUE",
+            "CREATE CONSTRAINT involvement_id IF NOT EXISTS FOR (n:Involvement) REQUIRE n.id IS UNIQUE",
+            "CREATE CONSTRAINT source_address_id IF NOT EXISTS FOR (n:SourceAddress) REQUIRE n.id IS UNIQUE",
+            "CREATE CONSTRAINT person_id IF NOT EXISTS FOR (n:Person) REQUIRE n.id IS UNIQUE",
+            "CREATE CONSTRAINT address_id IF NOT EXISTS FOR (n:Address) REQUIRE n.id IS UNIQUE",
+            "CREATE CONSTRAINT ingest_batch_id IF NOT EXISTS FOR (n:IngestBatch) REQUIRE n.id IS UNIQUE",
+            "CREATE INDEX source_record_agency IF NOT EXISTS FOR (n:SourceRecord) ON (n.agency)",
+            "CREATE INDEX source_record_pending IF NOT EXISTS FOR (n:SourceRecord) ON (n.needs_resolution)",
+            "CREATE INDEX ingest_batch_hash IF NOT EXISTS FOR (n:IngestBatch) ON (n.source, n.content_hash)",
+        ),
+    ),
+)
+
+CODE_VERSION = MIGRATIONS[-1].version
+
+
+class SchemaTooNewError(RuntimeError):
+    """The graph was migrated by a newer MAST than this one."""
+
+
+def graph_version(graph: Graph) -> int:
+    rows = graph.run_once("MATCH (v:SchemaVersion {id: 'mast'}) RETURN v.version AS version")
+    return rows[0]["version"] if rows else 0
+
+
+def check_not_newer(graph: Graph) -> int:
+    """Return the graph's schema version, refusing one newer than this code."""
+    version = graph_version(graph)
+    if version > CODE_VERSION:
+        raise SchemaTooNewError(
+            f"the graph's schema is version {version} but this MAST knows only up to "
+            f"{CODE_VERSION}: upgrade MAST before serving this graph"
+        )
+    return version
+
+
+def migrate(graph: Graph) -> list[Migration]:
+    """Apply every migration the graph lacks, in order; return those applied."""
+    current = check_not_newer(graph)
+    applied: list[Migration] = []
+    for migration in MIGRATIONS:
+        if migration.version <= current:
+            continue
+        for statement in migration.statements:
+            graph.run(statement)
+        graph.run(
+            "MERGE (v:SchemaVersion {id: 'mast'}) "
+            "SET v.version = $version, v.description = $description, v.applied_at = datetime()",
+            version=migration.version,
+            description=migration.description,
+        )
+        applied.append(migration)
+    if applied:
+        graph.run("CALL db.awaitIndexes(300)")
+    return applied

@@ -1,0 +1,83 @@
+"""The foundation against a real Neo4j: migrations, readiness, the schema guard, the server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from app import local_neo4j
+from app.db import Graph
+from app.settings import Settings
+from app.web import create_app
+from graph_schema.migrations import CODE_VERSION, SchemaTooNewError, graph_version, migrate
+from tests.conftest import start_test_server
+
+
+def schema_names(graph: Graph) -> set[str]:
+    constraints = {row["name"] for row in graph.run("SHOW CONSTRAINTS YIELD name")}
+    indexes = {row["name"] for row in graph.run("SHOW INDEXES YIELD name")}
+    return constraints | indexes
+
+
+def test_migrations_applied_twice_change_nothing(graph: Graph) -> None:
+    before = schema_names(graph)
+    assert graph_version(graph) == CODE_VERSION
+    assert migrate(graph) == []
+    assert schema_names(graph) == before
+    assert graph.run("MATCH (v:SchemaVersion) RETURN count(v) AS n")[0]["n"] == 1
+
+
+def test_newer_schema_is_refused(graph: Graph, settings: Settings) -> None:
+    graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = $v", v=CODE_VERSION + 1)
+    try:
+        with pytest.raises(SchemaTooNewError):
+            migrate(graph)
+        app = create_app(settings)
+        with pytest.raises(SchemaTooNewError):
+            with _client(app):
+                pass
+    finally:
+        graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = $v", v=CODE_VERSION)
+
+
+def _client(app: Starlette) -> TestClient:
+    return TestClient(app)
+
+
+def test_readyz_follows_the_server_and_data_survives_restart(tmp_path: Path) -> None:
+    server = start_test_server(tmp_path / "neo4j")
+    settings = Settings(neo4j_uri=server.uri, neo4j_password=server.password, state_dir=tmp_path)
+    try:
+        assert local_neo4j.start(server) is False  # already running: a no-op
+        with Graph(settings) as graph:
+            migrate(graph)
+            graph.run("CREATE (:Agency {code: 'POLICE'})")
+        with _client(create_app(settings)) as client:
+            assert client.get("/healthz").status_code == 200
+            assert client.get("/readyz").status_code == 200
+            assert local_neo4j.stop(server) is True
+            response = client.get("/readyz")
+            assert response.status_code == 503
+            assert response.json()["reason"] == "neo4j is not reachable"
+            assert client.get("/healthz").status_code == 200
+            local_neo4j.start(server)
+            assert client.get("/readyz").json() == {"status": "ready", "schema_version": CODE_VERSION}
+        with Graph(settings) as graph:
+            assert graph.run("MATCH (a:Agency) RETURN a.code AS code") == [{"code": "POLICE"}]
+    finally:
+        local_neo4j.stop(server)
+
+
+def test_readyz_reports_a_schema_behind_the_code(graph: Graph, settings: Settings) -> None:
+    graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = 0")
+    try:
+        with _client(create_app(settings)) as client:
+            response = client.get("/readyz")
+        assert response.status_code == 503
+        assert "mast db migrate" in response.json()["reason"]
+    finally:
+        migrate(graph)
