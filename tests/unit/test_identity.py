@@ -1,0 +1,51 @@
+"""Stable Person ids through merges and splits."""
+
+from __future__ import annotations
+
+import itertools
+
+from matching.identity import assign_ids
+
+
+def ids(prefix: str = "N"):  # type: ignore[no-untyped-def]
+    counter = itertools.count(1)
+    return lambda: f"{prefix}{next(counter)}"
+
+
+def test_first_run_creates_an_id_per_cluster() -> None:
+    changes = assign_ids([["a", "b"], ["c"]], {}, {}, ids())
+    assert changes.assignment == {"a": "N1", "b": "N1", "c": "N2"}
+    assert changes.created == ["N1", "N2"]
+
+
+def test_ids_stay_while_records_stay_together_and_grow() -> None:
+    previous = {"a": "P1", "b": "P1", "c": "P2"}
+    changes = assign_ids([["a", "b", "d"], ["c"]], previous, {"P1": 1, "P2": 2}, ids())
+    assert changes.assignment == {"a": "P1", "b": "P1", "d": "P1", "c": "P2"}
+    assert not (changes.created or changes.merged or changes.split_from)
+
+
+def test_a_merge_keeps_the_older_id_and_redirects_the_other() -> None:
+    previous = {"a": "P1", "b": "P2"}
+    changes = assign_ids([["a", "b"]], previous, {"P1": "2024-05-01", "P2": "2024-01-01"}, ids())
+    assert changes.assignment == {"a": "P2", "b": "P2"}
+    assert changes.merged == {"P1": "P2"}
+
+
+def test_a_split_keeps_the_id_on_the_larger_part() -> None:
+    previous = {"a": "P1", "b": "P1", "c": "P1"}
+    changes = assign_ids([["c"], ["a", "b"]], previous, {"P1": 1}, ids())
+    assert changes.assignment == {"a": "P1", "b": "P1", "c": "N1"}
+    assert changes.split_from == {"N1": "P1"}
+
+
+def test_a_person_whose_records_all_went_is_reported_emptied() -> None:
+    changes = assign_ids([["b"]], {"a": "P1", "b": "P2"}, {"P1": 1, "P2": 2}, ids())
+    assert changes.assignment == {"b": "P2"} and changes.emptied == ["P1"]
+
+
+def test_split_then_merge_in_one_run() -> None:
+    previous = {"a": "P1", "b": "P1", "c": "P1", "d": "P2"}
+    changes = assign_ids([["a", "b"], ["c", "d"]], previous, {"P1": 1, "P2": 2}, ids())
+    assert changes.assignment == {"a": "P1", "b": "P1", "c": "P2", "d": "P2"}
+    assert not changes.merged and not changes.created
