@@ -37,6 +37,26 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX ingest_batch_hash IF NOT EXISTS FOR (n:IngestBatch) ON (n.source, n.content_hash)",
         ),
     ),
+    Migration(
+        2,
+        "resolution, review, audit and search: run and decision keys, audit chain, full-text search",
+        (
+            "CREATE CONSTRAINT review_decision_id IF NOT EXISTS FOR (n:ReviewDecision) REQUIRE n.id IS UNIQUE",
+            "CREATE CONSTRAINT resolution_run_id IF NOT EXISTS FOR (n:ResolutionRun) REQUIRE n.id IS UNIQUE",
+            "CREATE CONSTRAINT match_model_id IF NOT EXISTS FOR (n:MatchModel) REQUIRE n.id IS UNIQUE",
+            "CREATE CONSTRAINT audit_event_seq IF NOT EXISTS FOR (n:AuditEvent) REQUIRE n.seq IS UNIQUE",
+            "CREATE INDEX audit_event_subject IF NOT EXISTS FOR (n:AuditEvent) ON (n.subject)",
+            "CREATE INDEX audit_event_at IF NOT EXISTS FOR (n:AuditEvent) ON (n.at)",
+            "CREATE INDEX person_status IF NOT EXISTS FOR (n:Person) ON (n.status)",
+            "CREATE INDEX source_address_postcode IF NOT EXISTS FOR (n:SourceAddress) ON (n.postcode)",
+            "CREATE INDEX source_address_uprn IF NOT EXISTS FOR (n:SourceAddress) ON (n.uprn)",
+            "CREATE INDEX address_postcode IF NOT EXISTS FOR (n:Address) ON (n.postcode)",
+            "CREATE INDEX address_uprn IF NOT EXISTS FOR (n:Address) ON (n.uprn)",
+            "CREATE FULLTEXT INDEX source_record_names IF NOT EXISTS FOR (n:SourceRecord) ON EACH [n.names_text]",
+            "CREATE FULLTEXT INDEX source_record_keys IF NOT EXISTS FOR (n:SourceRecord) ON EACH [n.nhs_text, n.dob_text] "
+            "OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
+        ),
+    ),
 )
 
 CODE_VERSION = MIGRATIONS[-1].version
