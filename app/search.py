@@ -1,0 +1,114 @@
+"""Person search as a service: normalise what the caller typed the way ingestion normalises
+records, pull candidates from the full-text and postcode indexes, and rank them with
+``matching.search``. Resolvers call this and never see how a match is scored."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from app.db import Graph
+from matching import normalise as norm
+from matching.search import Candidate, Scored, SearchQuery, name_tokens, rank
+from resolvers import cypher
+from resolvers.data import rows
+
+CANDIDATE_LIMIT = 200
+_LUCENE_SAFE = re.compile(r"[^a-z0-9]")
+
+
+class InvalidSearch(ValueError):
+    """The caller's input cannot be searched on (says which field, never echoes the value)."""
+
+
+def build_query(name: str | None, date_of_birth: str | None, postcode: str | None,
+                nhs_number: str | None) -> SearchQuery:
+    try:
+        dob = norm.parse_date(date_of_birth) if date_of_birth else None
+    except norm.InvalidValue as error:
+        raise InvalidSearch(f"dateOfBirth: {error}") from error
+    try:
+        nhs = norm.normalise_nhs_number(nhs_number) if nhs_number else None
+    except norm.InvalidValue as error:
+        raise InvalidSearch(f"nhsNumber: {error}") from error
+    try:
+        code = norm.normalise_postcode(postcode) if postcode else None
+    except norm.InvalidValue as error:
+        raise InvalidSearch(f"postcode: {error}") from error
+    query = SearchQuery(
+        name_tokens=name_tokens(name or ""),
+        dob=dob,
+        nhs_number=nhs,
+        postcode=code.full if code else None,
+        postcode_sector=code.sector if code else None,
+        postcode_outward=code.outward if code else None,
+    )
+    if query.empty:
+        raise InvalidSearch("give at least one of name, dateOfBirth, postcode, nhsNumber")
+    return query
+
+
+def full_postcode(raw: str) -> str:
+    """A postcode as stored on addresses (normalised), for address search."""
+    try:
+        return norm.normalise_postcode(raw).full
+    except norm.InvalidValue as error:
+        raise InvalidSearch(f"postcode: {error}") from error
+
+
+def names_lucene(tokens: tuple[str, ...]) -> str:
+    """Fuzzy terms for each cleaned token plus its nickname root, e.g. ``smyth~1 bill~1 william``."""
+    terms: dict[str, None] = {}
+    for token in tokens:
+        safe = _LUCENE_SAFE.sub("", token)
+        if not safe:
+            continue
+        terms[f"{safe}~1" if len(safe) >= 4 else safe] = None
+        root = _LUCENE_SAFE.sub("", norm.given_name_root(token))
+        if root and root != safe:
+            terms[root] = None
+    return " ".join(terms)
+
+
+def _transposed(day: date) -> date | None:
+    try:
+        swapped = date(day.year, day.day, day.month)
+    except ValueError:
+        return None
+    return swapped if swapped != day else None
+
+
+def keys_lucene(query: SearchQuery) -> str:
+    """Exact keys on the whitespace-analysed fields: the DOB, its day/month swap, the NHS number."""
+    terms: list[str] = []
+    if query.dob:
+        terms += [f'dob_text:"{d.isoformat()}"' for d in (query.dob, _transposed(query.dob)) if d]
+    if query.nhs_number:
+        terms.append(f'nhs_text:"{query.nhs_number}"')
+    return " OR ".join(terms)
+
+
+def candidate_ids(graph: Graph, query: SearchQuery) -> list[str]:
+    ids: dict[str, None] = {}
+    names = names_lucene(query.name_tokens)
+    keys = keys_lucene(query)
+    if names:
+        ids.update(dict.fromkeys(r["id"] for r in graph.run(cypher.SEARCH_NAMES, query=names, limit=CANDIDATE_LIMIT)))
+    if keys:
+        ids.update(dict.fromkeys(r["id"] for r in graph.run(cypher.SEARCH_KEYS, query=keys, limit=CANDIDATE_LIMIT)))
+    if query.postcode:
+        ids.update(dict.fromkeys(r["id"] for r in graph.run(cypher.SEARCH_POSTCODE, postcode=query.postcode, limit=CANDIDATE_LIMIT)))
+    return list(ids)
+
+
+def search_people(graph: Graph, query: SearchQuery, first: int) -> list[Scored]:
+    """Ranked persons, best score per person, at most ``first``."""
+    ids = candidate_ids(graph, query)
+    if not ids:
+        return []
+    candidates = [
+        Candidate(r["record_id"], r["person_id"], r["name_variants"] or (), r["dobs"] or (),
+                  r["nhs_numbers"] or (), r["postcodes"] or ())
+        for r in rows(graph, cypher.CANDIDATES, ids=ids)
+    ]
+    return rank(query, candidates, first)

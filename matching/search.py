@@ -1,0 +1,143 @@
+"""How well one source record answers a search: a small, pure score in [0, 1].
+
+Kept apart from the resolver's model so a search stays explainable and fast: names by
+Jaro-Winkler on cleaned tokens and nickname roots, dates of birth exact / day-month
+transposed / one part off, NHS number exact, postcode full / sector / outward.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterable, Sequence
+
+from rapidfuzz.distance import JaroWinkler
+
+from matching.normalise import clean_name, given_name_root
+
+WEIGHTS = {"name": 0.45, "dob": 0.3, "nhs": 0.15, "postcode": 0.1}
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What the caller gave, already normalised exactly as ingestion normalises records."""
+
+    name_tokens: tuple[str, ...] = ()
+    dob: date | None = None
+    nhs_number: str | None = None
+    postcode: str | None = None
+    postcode_sector: str | None = None
+    postcode_outward: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.name_tokens or self.dob or self.nhs_number or self.postcode)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One source record as stored: name variants (``given|middle|family``), sets and postcodes."""
+
+    record_id: str
+    person_id: str
+    name_variants: Sequence[str] = ()
+    dobs: Sequence[date] = ()
+    nhs_numbers: Sequence[str] = ()
+    postcodes: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class Scored:
+    person_id: str
+    record_id: str
+    score: float
+    parts: dict[str, float] = field(default_factory=dict)
+
+
+def name_tokens(text: str) -> tuple[str, ...]:
+    return tuple(clean_name(text).split())
+
+
+def _similar(a: str, b: str) -> float:
+    """Jaro-Winkler, with a nickname and its formal name (same root) counting as equal."""
+    if a == b or given_name_root(a) == given_name_root(b):
+        return 1.0
+    return JaroWinkler.similarity(a, b)
+
+
+def _variant_score(query: Sequence[str], variant: str) -> float:
+    """Each query token matched to its best token of the variant; order free, so swaps still match."""
+    tokens = clean_name(variant.replace("|", " ")).split()
+    if not tokens:
+        return 0.0
+    return sum(max(_similar(q, t) for t in tokens) for q in query) / len(query)
+
+
+def name_score(query: Sequence[str], variants: Iterable[str]) -> float:
+    if not query:
+        return 0.0
+    return max((_variant_score(query, v) for v in variants), default=0.0)
+
+
+def dob_score(query: date, dobs: Iterable[date]) -> float:
+    """Exact 1; day and month transposed 0.8; exactly one of day/month/year off by a digit or one 0.6."""
+    best = 0.0
+    for d in dobs:
+        if d == query:
+            return 1.0
+        if (d.year, d.month, d.day) == (query.year, query.day, query.month):
+            best = max(best, 0.8)
+        elif sum(a != b for a, b in zip((d.year, d.month, d.day), (query.year, query.month, query.day))) == 1:
+            if _one_off(d, query):
+                best = max(best, 0.6)
+    return best
+
+
+def _one_off(a: date, b: date) -> bool:
+    pairs = ((a.year, b.year), (a.month, b.month), (a.day, b.day))
+    x, y = next((p, q) for p, q in pairs if p != q)
+    if abs(x - y) == 1:
+        return True
+    sx, sy = str(x), str(y)
+    return len(sx) == len(sy) and sum(c != d for c, d in zip(sx, sy)) == 1
+
+
+def postcode_score(query: SearchQuery, postcodes: Iterable[str]) -> float:
+    """Full postcode 1; same sector (e.g. ``LS6 2``) 0.5; same outward code 0.3."""
+    best = 0.0
+    for postcode in postcodes:
+        if postcode == query.postcode:
+            return 1.0
+        if query.postcode_sector and postcode[:-2] == query.postcode_sector:
+            best = max(best, 0.5)
+        elif query.postcode_outward and postcode.split(" ")[0] == query.postcode_outward:
+            best = max(best, 0.3)
+    return best
+
+
+def score(query: SearchQuery, candidate: Candidate) -> Scored:
+    """Weighted mean over the fields the caller gave; an exact NHS number is near-certain on its own."""
+    parts: dict[str, float] = {}
+    if query.name_tokens:
+        parts["name"] = name_score(query.name_tokens, candidate.name_variants)
+    if query.dob:
+        parts["dob"] = dob_score(query.dob, candidate.dobs)
+    if query.nhs_number:
+        parts["nhs"] = 1.0 if query.nhs_number in candidate.nhs_numbers else 0.0
+    if query.postcode:
+        parts["postcode"] = postcode_score(query, candidate.postcodes)
+    total = sum(WEIGHTS[k] for k in parts)
+    value = sum(WEIGHTS[k] * v for k, v in parts.items()) / total if total else 0.0
+    if parts.get("nhs") == 1.0:
+        value = max(value, 0.95)
+    return Scored(candidate.person_id, candidate.record_id, round(value, 4), parts)
+
+
+def rank(query: SearchQuery, candidates: Iterable[Candidate], first: int, floor: float = 0.5) -> list[Scored]:
+    """Best score per person, best first; ties broken by person id so pages are stable."""
+    best: dict[str, Scored] = {}
+    for candidate in candidates:
+        scored = score(query, candidate)
+        if scored.score >= floor and scored.score > best.get(scored.person_id, Scored("", "", -1.0)).score:
+            best[scored.person_id] = scored
+    return sorted(best.values(), key=lambda s: (-s.score, s.person_id))[:first]

@@ -1,0 +1,74 @@
+"""The auditor's view: the audit log, who viewed whom, and whom a subject viewed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Optional
+
+import strawberry
+from strawberry.types import Info
+
+from app.audit.log import people_viewed_by, query_events, viewers_of
+from resolvers import paging
+from resolvers.entities import ctx_of
+
+
+@strawberry.type(description="One audit event, with its place in the hash chain.")
+class AuditEntry:
+    seq: int
+    at: str
+    subject: str
+    agency: str
+    role: str
+    operation: str
+    outcome: str
+    purpose: Optional[str]
+    person_ids: list[strawberry.ID]
+    address_ids: list[strawberry.ID]
+    fields: list[str]
+    detail: str
+    prev_hash: str
+    hash: str
+
+
+def _entry(event: Any) -> AuditEntry:
+    return AuditEntry(
+        seq=event.seq, at=str(event.at), subject=event.subject, agency=event.agency, role=event.role,
+        operation=event.operation, outcome=event.outcome, purpose=event.purpose,
+        person_ids=[strawberry.ID(i) for i in event.person_ids],
+        address_ids=[strawberry.ID(i) for i in event.address_ids],
+        fields=list(event.fields), detail=event.detail, prev_hash=event.prev_hash, hash=event.hash,
+    )
+
+
+async def resolve_audit_log(
+    info: Info,
+    person_id: Optional[strawberry.ID] = None,
+    subject: Optional[str] = None,
+    from_: Annotated[Optional[datetime], strawberry.argument(name="from")] = None,
+    to: Optional[datetime] = None,
+    first: int = 100,
+    after_seq: Optional[int] = None,
+) -> Optional[list[AuditEntry]]:
+    ctx = ctx_of(info)
+    ctx.authorise("auditLog")
+    limit = paging.page_size(first)
+    events = await ctx.read(
+        lambda: query_events(ctx.graph, person_id=str(person_id) if person_id else None, subject=subject,
+                             start=from_, end=to, limit=limit, after_seq=after_seq)
+    )
+    return [_entry(e) for e in events]
+
+
+async def resolve_people_viewed_by(info: Info, subject: str) -> Optional[list[strawberry.ID]]:
+    ctx = ctx_of(info)
+    ctx.authorise("peopleViewedBy")
+    found = await ctx.read(people_viewed_by, ctx.graph, subject)
+    return [strawberry.ID(str(i)) for i in found]
+
+
+async def resolve_viewers_of(info: Info, person_id: strawberry.ID) -> Optional[list[str]]:
+    ctx = ctx_of(info)
+    ctx.authorise("viewersOf")
+    found = await ctx.read(viewers_of, ctx.graph, str(person_id))
+    return [str(s) for s in found]

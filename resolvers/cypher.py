@@ -1,0 +1,177 @@
+"""Every Cypher statement the GraphQL API runs, by name. Values always travel as parameters.
+
+Role projections are separate statements: what a role may not see is never read from the
+graph for it (the pseudonymous statements do not return names, dates of birth, NHS
+numbers, address lines or contacts at all). Sensitive involvement types are hidden here too,
+by ``$viewer`` (the caller's agency) and ``$sensitive`` (agency -> hidden types).
+"""
+
+# A superseded id follows MERGED_INTO to the survivor; one row per requested id.
+_RESOLVE = """
+UNWIND $ids AS requested
+MATCH (start:Person {id: requested})
+OPTIONAL MATCH (start)-[:MERGED_INTO*1..10]->(survivor:Person)
+WHERE NOT (survivor)-[:MERGED_INTO]->(:Person)
+WITH requested, coalesce(survivor, start) AS p
+"""
+
+_HIDDEN = "i.agency <> $viewer AND i.involvement_type IN coalesce($sensitive[i.agency], [])"
+
+PERSONS_FULL = _RESOLVE + f"""
+RETURN requested, p.id AS id, p.status AS status,
+  COLLECT {{
+    MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p)
+    RETURN s {{.id, .agency, .source_person_id, .name_variants, .dobs, .sex, .nhs_numbers, .retired,
+              updated: toString(coalesce(s.updated_at, s.created_at)),
+              batches: COLLECT {{ MATCH (s)-[:CHANGED_IN]->(b:IngestBatch) RETURN b.id ORDER BY b.id }} }}
+  }} AS records,
+  COLLECT {{
+    MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p)
+    MATCH (s)-[:HAS_INVOLVEMENT]->(i:Involvement) WHERE NOT i.retired
+    WITH i, {_HIDDEN} AS hidden
+    RETURN i {{.id, .agency, .start, .last_contact, .status,
+              type: CASE WHEN hidden THEN null ELSE i.involvement_type END, sensitive: hidden,
+              .lead_name, .lead_role, .lead_team, .lead_phone, .lead_email}}
+  }} AS involvements,
+  COLLECT {{
+    MATCH (p)-[l:LIVES_AT]->(a:Address)
+    RETURN {{id: a.id, line_1: a.line_1, line_2: a.line_2, town: a.town, postcode: a.postcode,
+            outward: a.outward, uprn: a.uprn, first_seen: l.first_seen, last_seen: l.last_seen}}
+  }} AS addresses,
+  COLLECT {{
+    MATCH (a:SourceRecord)-[:RESOLVES_TO]->(p)
+    MATCH (a)-[e:SIMILAR]->(b:SourceRecord)-[:RESOLVES_TO]->(p)
+    RETURN {{record_a: a.id, record_b: b.id, probability: e.probability, weight: e.weight,
+            review: e.review, explanation: e.explanation}}
+  }} AS similar
+"""
+
+PERSONS_PSEUDONYMOUS = _RESOLVE + """
+RETURN requested, p.id AS id, p.status AS status,
+  COLLECT {
+    MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p)
+    RETURN s {.id, .agency, .sex, .retired, updated: toString(coalesce(s.updated_at, s.created_at)),
+              ages: [d IN coalesce(s.dobs, []) | duration.between(d, date()).years]}
+  } AS records,
+  COLLECT {
+    MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p)
+    MATCH (s)-[:HAS_INVOLVEMENT]->(i:Involvement) WHERE NOT i.retired
+    WITH i, """ + _HIDDEN + """ AS hidden
+    RETURN i {.id, .agency, .start, .last_contact, .status,
+              type: CASE WHEN hidden THEN null ELSE i.involvement_type END, sensitive: hidden}
+  } AS involvements,
+  COLLECT {
+    MATCH (p)-[l:LIVES_AT]->(a:Address)
+    RETURN {id: a.id, outward: a.outward, first_seen: l.first_seen, last_seen: l.last_seen}
+  } AS addresses,
+  [] AS similar
+"""
+
+HOUSEHOLDS = """
+UNWIND $ids AS pid
+MATCH (p:Person {id: pid})-[:LIVES_AT]->(a:Address)<-[l:LIVES_AT]-(other:Person)
+WHERE other <> p AND other.status <> 'merged'
+RETURN pid, collect({person_id: other.id, address_id: a.id, first_seen: l.first_seen, last_seen: l.last_seen}) AS members
+"""
+
+SEARCH_NAMES = """
+CALL db.index.fulltext.queryNodes('source_record_names', $query, {limit: $limit}) YIELD node
+RETURN node.id AS id
+"""
+
+SEARCH_KEYS = """
+CALL db.index.fulltext.queryNodes('source_record_keys', $query, {limit: $limit}) YIELD node
+RETURN node.id AS id
+"""
+
+SEARCH_POSTCODE = """
+MATCH (:SourceAddress {postcode: $postcode})<-[:GAVE_ADDRESS]-(s:SourceRecord)
+RETURN s.id AS id LIMIT $limit
+"""
+
+CANDIDATES = """
+UNWIND $ids AS rid
+MATCH (s:SourceRecord {id: rid})-[:RESOLVES_TO]->(p:Person)
+WHERE NOT s.retired
+RETURN s.id AS record_id, p.id AS person_id, s.name_variants AS name_variants, s.dobs AS dobs,
+       s.nhs_numbers AS nhs_numbers,
+       COLLECT { MATCH (s)-[:GAVE_ADDRESS]->(a:SourceAddress) WHERE NOT coalesce(a.postcode_flagged, false)
+                 RETURN a.postcode } AS postcodes
+"""
+
+ADDRESSES_BY_UPRN = "MATCH (a:Address {uprn: $uprn}) RETURN a.id AS id ORDER BY a.id LIMIT $limit"
+
+ADDRESSES_BY_POSTCODE = """
+MATCH (a:Address {postcode: $postcode})
+WHERE $text = '' OR toLower(coalesce(a.line_1, '') + ' ' + coalesce(a.line_2, '')) CONTAINS $text
+RETURN a.id AS id ORDER BY a.id LIMIT $limit
+"""
+
+ADDRESSES_BY_TEXT = """
+MATCH (a:Address)
+WHERE toLower(coalesce(a.line_1, '') + ' ' + coalesce(a.line_2, '') + ' ' + coalesce(a.town, '')) CONTAINS $text
+RETURN a.id AS id ORDER BY a.id LIMIT $limit
+"""
+
+ADDRESSES_FULL = f"""
+UNWIND $ids AS aid
+MATCH (a:Address {{id: aid}})
+RETURN a.id AS id, a.line_1 AS line_1, a.line_2 AS line_2, a.town AS town, a.postcode AS postcode,
+       a.outward AS outward, a.uprn AS uprn,
+  COLLECT {{
+    MATCH (p:Person)-[l:LIVES_AT]->(a) WHERE p.status <> 'merged'
+    RETURN {{person_id: p.id, first_seen: l.first_seen, last_seen: l.last_seen}}
+  }} AS residents,
+  COLLECT {{
+    MATCH (s:SourceRecord)-[:GAVE_ADDRESS]->(:SourceAddress)-[:RESOLVES_TO]->(a)
+    MATCH (s)-[:HAS_INVOLVEMENT]->(i:Involvement) WHERE NOT i.retired
+    WITH DISTINCT i, {_HIDDEN} AS hidden
+    RETURN i {{.id, .agency, .start, .last_contact, .status,
+              type: CASE WHEN hidden THEN null ELSE i.involvement_type END, sensitive: hidden,
+              .lead_name, .lead_role, .lead_team, .lead_phone, .lead_email}}
+  }} AS involvements
+"""
+
+MULTI_AGENCY_PEOPLE = """
+MATCH (p:Person) WHERE p.status = 'active'
+WITH p, COLLECT { MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p) WHERE NOT s.retired RETURN DISTINCT s.agency } AS agencies
+WHERE size(agencies) >= $min_agencies
+  AND EXISTS {
+    MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p)
+    MATCH (s)-[:HAS_INVOLVEMENT]->(i:Involvement)
+    WHERE NOT i.retired AND coalesce(i.last_contact, i.start) >= $since
+  }
+RETURN p.id AS id ORDER BY p.id SKIP $skip LIMIT $limit
+"""
+
+# Person - address - person hops: LIVES_AT is the only edge between the two, so a path of
+# 2k LIVES_AT edges is k household hops. Pages are offsets into (distance, id) order.
+CONNECTIONS = """
+MATCH (start:Person {id: $id})
+MATCH path = (start)-[:LIVES_AT*2..6]-(other:Person)
+WHERE other <> start AND other.status <> 'merged' AND length(path) <= 2 * $depth
+WITH other, min(length(path)) / 2 AS distance
+RETURN other.id AS id, distance ORDER BY distance, id SKIP $skip LIMIT $limit
+"""
+
+REVIEW_QUEUE = """
+MATCH (a:SourceRecord)-[e:SIMILAR]->(b:SourceRecord)
+WHERE e.review
+WITH a, b, e, CASE WHEN a.id < b.id THEN [a, b] ELSE [b, a] END AS pair
+WITH pair[0] AS x, pair[1] AS y, e
+WHERE NOT EXISTS { MATCH (d:ReviewDecision {record_a: x.id, record_b: y.id}) }
+  AND ($after IS NULL OR x.id + '|' + y.id > $after)
+RETURN x.id + '|' + y.id AS key, e.probability AS probability, e.weight AS weight, e.explanation AS explanation,
+       [r IN [x, y] | r {.id, .agency, .source_person_id, .name_variants, .dobs, .sex, .nhs_numbers,
+         person_id: COLLECT { MATCH (r)-[:RESOLVES_TO]->(p:Person) RETURN p.id }[0],
+         postcodes: COLLECT { MATCH (r)-[:GAVE_ADDRESS]->(s:SourceAddress) RETURN s.postcode }}] AS records
+ORDER BY key LIMIT $limit
+"""
+
+CREATE_REVIEW_DECISION = """
+MATCH (a:SourceRecord {id: $record_a}), (b:SourceRecord {id: $record_b})
+CREATE (d:ReviewDecision {id: $id, record_a: $record_a, record_b: $record_b, decision: $decision,
+                          note: $note, reviewer: $reviewer, at: datetime()})
+SET a.needs_resolution = true, b.needs_resolution = true
+RETURN d.id AS id, toString(d.at) AS at
+"""

@@ -1,0 +1,85 @@
+"""Blocking graph reads for the API, one statement per call and per page: the resolvers run
+them in worker threads and batch them through DataLoaders."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping, Sequence
+
+import neo4j.time
+
+from app.db import Graph
+from resolvers import cypher
+
+
+def native(value: Any) -> Any:
+    """Neo4j temporal values to Python ones, through lists and maps."""
+    if isinstance(value, (neo4j.time.Date, neo4j.time.DateTime)):
+        return value.to_native()
+    if isinstance(value, list):
+        return [native(v) for v in value]
+    if isinstance(value, dict):
+        return {k: native(v) for k, v in value.items()}
+    return value
+
+
+def rows(graph: Graph, query: str, **params: Any) -> list[dict[str, Any]]:
+    return [native(row) for row in graph.run(query, **params)]
+
+
+def persons(graph: Graph, ids: Sequence[str], pseudonymous: bool, params: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each requested id (superseded ids included) to its surviving person's data."""
+    query = cypher.PERSONS_PSEUDONYMOUS if pseudonymous else cypher.PERSONS_FULL
+    found = rows(graph, query, ids=list(ids), **params)
+    for row in found:
+        for edge in row["similar"]:
+            edge["explanation"] = _json(edge.get("explanation"))
+    return {row["requested"]: row for row in found}
+
+
+def households(graph: Graph, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+    return {row["pid"]: row["members"] for row in rows(graph, cypher.HOUSEHOLDS, ids=list(ids))}
+
+
+def addresses(graph: Graph, ids: Sequence[str], params: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    return {row["id"]: row for row in rows(graph, cypher.ADDRESSES_FULL, ids=list(ids), **params)}
+
+
+def address_ids(graph: Graph, text: str, postcode: str | None, uprn: str | None, limit: int) -> list[str]:
+    if uprn:
+        found = graph.run(cypher.ADDRESSES_BY_UPRN, uprn=uprn, limit=limit)
+    elif postcode:
+        found = graph.run(cypher.ADDRESSES_BY_POSTCODE, postcode=postcode, text=text, limit=limit)
+    else:
+        found = graph.run(cypher.ADDRESSES_BY_TEXT, text=text, limit=limit)
+    return [row["id"] for row in found]
+
+
+def multi_agency_people(graph: Graph, min_agencies: int, since: Any, skip: int, limit: int) -> list[str]:
+    found = graph.run(cypher.MULTI_AGENCY_PEOPLE, min_agencies=min_agencies, since=since, skip=skip, limit=limit)
+    return [row["id"] for row in found]
+
+
+def connections(graph: Graph, person_id: str, depth: int, skip: int, limit: int) -> list[dict[str, Any]]:
+    return graph.run(cypher.CONNECTIONS, id=person_id, depth=depth, skip=skip, limit=limit)
+
+
+def review_queue(graph: Graph, after: str | None, limit: int) -> list[dict[str, Any]]:
+    found = rows(graph, cypher.REVIEW_QUEUE, after=after, limit=limit)
+    for row in found:
+        row["explanation"] = _json(row.get("explanation"))
+    return found
+
+
+def create_review_decision(graph: Graph, params: Mapping[str, Any]) -> dict[str, Any] | None:
+    found = graph.run(cypher.CREATE_REVIEW_DECISION, **params)
+    return found[0] if found else None
+
+
+def _json(raw: Any) -> Any:
+    if isinstance(raw, str):
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return None
+    return raw

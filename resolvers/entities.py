@@ -1,0 +1,296 @@
+"""Person and Address as the API shows them, field by field under the caller's role.
+
+Objects hold rows already fetched for the caller's role (see ``cypher.py``); protected
+fields ask the context first, so a denied field is null with an error naming it, and
+nested lists load through per-request DataLoaders (one statement per level, no N+1).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any, Iterable, Optional
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from resolvers.choose import age_band, age_on, display_name, preferred
+from resolvers.context import RequestContext
+from resolvers.loaders import address_loader, household_loader, person_loader
+
+
+def ctx_of(info: Info) -> RequestContext:
+    return info.context
+
+
+@strawberry.type(description="Whom to call about an involvement.")
+class LeadWorker:
+    name: Optional[str]
+    role: Optional[str]
+    team: Optional[str]
+    phone: Optional[str]
+    email: Optional[str]
+
+
+def lead_worker(row: dict[str, Any]) -> LeadWorker | None:
+    fields = [row.get(k) for k in ("lead_name", "lead_role", "lead_team", "lead_phone", "lead_email")]
+    return LeadWorker(**dict(zip(('name', 'role', 'team', 'phone', 'email'), fields))) if any(fields) else None
+
+
+@strawberry.type(description="One agency's involvement. A sensitive type shows to other agencies only as 'known to <agency>'.")
+class Involvement:
+    row: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field
+    def agency(self) -> str:
+        return self.row["agency"]
+
+    @strawberry.field(name="type")
+    def involvement_type(self) -> Optional[str]:
+        return f"known to {self.row['agency']}" if self.row.get("sensitive") else self.row.get("type")
+
+    @strawberry.field
+    def sensitive(self) -> bool:
+        return bool(self.row.get("sensitive"))
+
+    @strawberry.field
+    def start(self) -> Optional[date]:
+        return self.row.get("start")
+
+    @strawberry.field
+    def last_contact(self) -> Optional[date]:
+        return self.row.get("last_contact")
+
+    @strawberry.field
+    def status(self) -> Optional[str]:
+        return self.row.get("status")
+
+    @strawberry.field
+    def lead_worker(self, info: Info) -> Optional[LeadWorker]:
+        ctx_of(info).reveal("Involvement.leadWorker")
+        return lead_worker(self.row)
+
+
+def _latest(rows: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
+    dated = [(r.get("last_contact") or r.get("start") or date.min, r) for r in rows]
+    return max(dated, key=lambda pair: (pair[0], pair[1]["id"]))[1] if dated else None
+
+
+@strawberry.type(description="Known to this agency: when it last intervened and whom to call.")
+class AgencySummary:
+    agency: str
+    involvement_count: int
+    open_involvements: int
+    last_intervention: Optional[date]
+    latest: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field
+    def contact(self, info: Info) -> Optional[LeadWorker]:
+        ctx_of(info).reveal("AgencySummary.contact")
+        return lead_worker(self.latest)
+
+
+def agency_summaries(involvements: list[dict[str, Any]]) -> list[AgencySummary]:
+    by_agency: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in involvements:
+        by_agency[row["agency"]].append(row)
+    result = []
+    for agency in sorted(by_agency):
+        rows = by_agency[agency]
+        latest = _latest(rows) or {}
+        last = latest.get("last_contact") or latest.get("start")
+        result.append(AgencySummary(agency=agency, involvement_count=len(rows), latest=latest, last_intervention=last,
+                                     open_involvements=sum(r.get("status") == "open" for r in rows)))
+    return result
+
+
+@strawberry.type(description="A place. Analysts see only a pseudonymous id and the outward postcode.")
+class Address:
+    row: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field
+    def id(self, info: Info) -> strawberry.ID:
+        return strawberry.ID(ctx_of(info).address_id(self.row["id"]))
+
+    def _protected(self, info: Info, name: str, key: str) -> Optional[str]:
+        ctx_of(info).reveal(f"Address.{name}")
+        return self.row.get(key) or None
+
+    @strawberry.field
+    def line1(self, info: Info) -> Optional[str]:
+        return self._protected(info, "line1", "line_1")
+
+    @strawberry.field
+    def line2(self, info: Info) -> Optional[str]:
+        return self._protected(info, "line2", "line_2")
+
+    @strawberry.field
+    def town(self, info: Info) -> Optional[str]:
+        return self._protected(info, "town", "town")
+
+    @strawberry.field
+    def postcode(self, info: Info) -> Optional[str]:
+        return self._protected(info, "postcode", "postcode")
+
+    @strawberry.field
+    def uprn(self, info: Info) -> Optional[str]:
+        return self._protected(info, "uprn", "uprn")
+
+    @strawberry.field
+    def outward(self) -> Optional[str]:
+        return self.row.get("outward") or None
+
+    @strawberry.field(description="Residents past and present, with dates.")
+    async def residents(self, info: Info) -> Optional[list["Resident"]]:
+        ctx = ctx_of(info)
+        ctx.reveal("Address.residents")
+        full = await address_loader(ctx).load(self.row["id"])
+        if not full:
+            return []
+        members = full["residents"]
+        people = await person_loader(ctx).load_many([m["person_id"] for m in members])
+        return [Resident(person=Person(row=p), first_seen=m.get("first_seen"), last_seen=m.get("last_seen"))
+                for p, m in zip(people, members) if p]
+
+    @strawberry.field(description="Involvements of the people recorded at this address, by agency.")
+    async def involvements(self, info: Info) -> Optional[list["AgencyInvolvements"]]:
+        ctx = ctx_of(info)
+        ctx.reveal("Address.involvements")
+        full = await address_loader(ctx).load(self.row["id"])
+        by_agency: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for row in (full or {}).get("involvements", []):
+            by_agency[row["agency"]].append(row)
+        return [AgencyInvolvements(agency=a, involvements=[Involvement(row=r) for r in by_agency[a]]) for a in sorted(by_agency)]
+
+
+@strawberry.type
+class AgencyInvolvements:
+    agency: str
+    involvements: list[Involvement]
+
+
+@strawberry.type(description="A person known at an address, with when.")
+class Resident:
+    person: "Person"
+    first_seen: Optional[date]
+    last_seen: Optional[date]
+
+
+@strawberry.type(description="An address a person is known at, with when.")
+class PersonAddress:
+    address: Address
+    first_seen: Optional[date]
+    last_seen: Optional[date]
+
+
+@strawberry.type(description="Someone else known at one of this person's addresses.")
+class HouseholdMember:
+    person: "Person"
+    address: Address
+    first_seen: Optional[date]
+    last_seen: Optional[date]
+
+
+@strawberry.type(description="Lineage: one partner record this person was resolved from.")
+class SourceRecordRef:
+    id: strawberry.ID
+    agency: str
+    source_person_id: str
+    retired: bool
+    batches: list[str]
+
+
+@strawberry.type(description="Why two of this person's records were linked: the scored pair, per field.")
+class MatchEdge:
+    record_a: strawberry.ID
+    record_b: strawberry.ID
+    probability: Optional[float]
+    weight: Optional[float]
+    review: bool
+    explanation: Optional[JSON]
+
+
+@strawberry.type(description="A resolved person. Protected fields are null, with an error naming them, for roles that may not see them.")
+class Person:
+    row: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field(description="The person's id; for analysts a stable keyed pseudonym.")
+    def id(self, info: Info) -> strawberry.ID:
+        return strawberry.ID(ctx_of(info).person_id(self.row["id"]))
+
+    @strawberry.field
+    def name(self, info: Info) -> Optional[str]:
+        ctx_of(info).reveal("Person.name")
+        return display_name(preferred(self.row["records"], lambda r: r.get("name_variants") or ()))
+
+    @strawberry.field
+    def date_of_birth(self, info: Info) -> Optional[date]:
+        ctx_of(info).reveal("Person.dateOfBirth")
+        return preferred(self.row["records"], lambda r: r.get("dobs") or ())
+
+    @strawberry.field(description="Age band (e.g. '25-34') rather than a date of birth.")
+    def age_band(self) -> Optional[str]:
+        records = self.row["records"]
+        if any("ages" in r for r in records):
+            return age_band(preferred(records, lambda r: r.get("ages") or ()))
+        birth = preferred(records, lambda r: r.get("dobs") or ())
+        return age_band(age_on(birth, date.today())) if birth else None
+
+    @strawberry.field
+    def sex(self) -> Optional[str]:
+        return preferred(self.row["records"], lambda r: [r["sex"]] if r.get("sex") else ())
+
+    @strawberry.field
+    def nhs_number(self, info: Info) -> Optional[str]:
+        ctx_of(info).reveal("Person.nhsNumber")
+        return preferred(self.row["records"], lambda r: r.get("nhs_numbers") or ())
+
+    @strawberry.field(description="Agencies holding a current record of this person.")
+    def known_to(self) -> list[str]:
+        return sorted({r["agency"] for r in self.row["records"] if not r.get("retired")})
+
+    @strawberry.field
+    def involvements(self) -> list[Involvement]:
+        rows = sorted(self.row["involvements"], key=lambda r: (r["agency"], r["id"]))
+        return [Involvement(row=r) for r in rows]
+
+    @strawberry.field(description="Per agency: known to it, its last intervention, the contact to call.")
+    def agency_summary(self) -> list[AgencySummary]:
+        return agency_summaries(self.row["involvements"])
+
+    @strawberry.field
+    def addresses(self) -> list[PersonAddress]:
+        rows = sorted(self.row["addresses"], key=lambda a: (a.get("last_seen") or date.min, a["id"]), reverse=True)
+        return [PersonAddress(address=Address(row=a), first_seen=a.get("first_seen"), last_seen=a.get("last_seen")) for a in rows]
+
+    @strawberry.field(description="People known at the same addresses.")
+    async def household(self, info: Info) -> list[HouseholdMember]:
+        ctx = ctx_of(info)
+        members = await household_loader(ctx).load(self.row["id"])
+        people = await person_loader(ctx).load_many([m["person_id"] for m in members])
+        addresses = {a["id"]: a for a in self.row["addresses"]}
+        return [
+            HouseholdMember(person=Person(row=p), address=Address(row=addresses.get(m["address_id"], {"id": m["address_id"]})),
+                            first_seen=m.get("first_seen"), last_seen=m.get("last_seen"))
+            for p, m in zip(people, members) if p
+        ]
+
+    @strawberry.field
+    def source_records(self, info: Info) -> Optional[list[SourceRecordRef]]:
+        ctx_of(info).reveal("Person.sourceRecords")
+        return [
+            SourceRecordRef(id=strawberry.ID(r["id"]), agency=r["agency"], source_person_id=r["source_person_id"],
+                            retired=bool(r.get("retired")), batches=r.get("batches") or [])
+            for r in sorted(self.row["records"], key=lambda r: r["id"])
+        ]
+
+    @strawberry.field
+    def match_explanation(self, info: Info) -> Optional[list[MatchEdge]]:
+        ctx_of(info).reveal("Person.matchExplanation")
+        return [
+            MatchEdge(record_a=strawberry.ID(e["record_a"]), record_b=strawberry.ID(e["record_b"]),
+                      probability=e.get("probability"), weight=e.get("weight"), review=bool(e.get("review")),
+                      explanation=e.get("explanation"))
+            for e in self.row["similar"]
+        ]

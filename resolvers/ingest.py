@@ -1,0 +1,76 @@
+"""The integrator's write: rows sent in a request go through exactly the CLI's pipeline
+and come back with the same report, per-row problems included."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from app.ingest.contract import ExtractRefused
+from app.ingest.pipeline import ingest_rows
+from resolvers.entities import ctx_of
+from resolvers.errors import AccessDenied, InvalidInput
+
+MAX_ROWS = 5000
+
+
+@strawberry.type(description="A rejected row or a dropped field: line = position of the row in the request.")
+class IngestProblem:
+    line: int
+    field: str
+    reason: str
+    kind: str
+
+
+@strawberry.type(description="The ingest summary, as `mast ingest` prints it.")
+class IngestResult:
+    batch_id: Optional[str]
+    source: str
+    mode: str
+    content_hash: str
+    rows_read: int
+    rows_landed: int
+    rows_rejected: int
+    fields_dropped: int
+    records_created: int
+    records_updated: int
+    records_retired: int
+    involvements_created: int
+    involvements_updated: int
+    involvements_retired: int
+    unknown_columns: list[str]
+    unchanged_since_batch: Optional[str]
+    problems: list[IngestProblem]
+
+
+async def resolve_ingest_records(
+    info: Info, source: str, rows: list[JSON], mode: str = "delta"
+) -> Optional[IngestResult]:
+    ctx = ctx_of(info)
+    ctx.authorise("ingestRecords")
+    if source.strip().upper() != ctx.principal.agency.upper():
+        ctx.audit.denied.add("ingestRecords.source")
+        raise AccessDenied("an integrator may write only its own agency's records")
+    if not 1 <= len(rows) <= MAX_ROWS:
+        raise InvalidInput(f"send between 1 and {MAX_ROWS} rows per call")
+    if not all(isinstance(row, dict) for row in rows):
+        raise InvalidInput("every row must be an object with the extract's field names")
+    records: list[dict[str, Any]] = [{k: "" if v is None else str(v) for k, v in row.items()} for row in rows]
+    try:
+        summary = await ctx.read(ingest_rows, ctx.graph, ctx.settings.state_dir, source, records, mode)
+    except ExtractRefused as error:
+        raise InvalidInput(f"refused: {error}") from error
+    ctx.audit.details.append(f"ingest batch {summary.batch_id or summary.unchanged_since_batch or '-'}")
+    return IngestResult(
+        batch_id=summary.batch_id, source=summary.source, mode=summary.mode, content_hash=summary.content_hash,
+        rows_read=summary.rows_read, rows_landed=summary.rows_landed, rows_rejected=summary.rows_rejected,
+        fields_dropped=summary.fields_dropped, records_created=summary.records_created,
+        records_updated=summary.records_updated, records_retired=summary.records_retired,
+        involvements_created=summary.involvements_created, involvements_updated=summary.involvements_updated,
+        involvements_retired=summary.involvements_retired, unknown_columns=summary.unknown_columns,
+        unchanged_since_batch=summary.unchanged_since_batch,
+        problems=[IngestProblem(**p) for p in summary.problems],
+    )

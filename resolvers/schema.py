@@ -1,0 +1,96 @@
+"""The GraphQL schema: root fields, each authorised by role before it reads anything, and
+the hardening every request goes through (depth, alias and token limits, masked errors,
+no introspection or suggestions outside development)."""
+
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+from strawberry.schema.config import StrawberryConfig
+
+from app.settings import Settings
+from resolvers import audit_log as audit_views
+from resolvers import ingest, people, review
+from resolvers.context import PURPOSE_HEADER
+from resolvers.entities import Address, Person
+from resolvers.errors import ApiError
+
+MAX_DEPTH = 8
+MAX_ALIASES = 15
+MAX_TOKENS = 2000
+
+DESCRIPTION = f"""MAST: is this person or address known to other agencies, when was the last
+intervention, whom do I call. Every request carries a bearer token. Practitioners state the
+purpose of every read (e.g. a case reference) in the `{PURPOSE_HEADER}` HTTP header; a read
+without it is refused and audited. Every request that touches personal data is audited."""
+
+
+@strawberry.type(description=DESCRIPTION)
+class Query:
+    search_people: Optional[list[people.SearchHit]] = strawberry.field(
+        resolver=people.resolve_search_people,
+        description="Ranked candidates for a name, date of birth, postcode and/or NHS number, "
+        "matched however they are spelt (typos, nicknames, day/month swapped).",
+    )
+    person: Optional[Person] = strawberry.field(
+        resolver=people.resolve_person, description="A person by id; a merged id resolves to the survivor."
+    )
+    search_addresses: Optional[list[Address]] = strawberry.field(resolver=people.resolve_search_addresses)
+    address: Optional[Address] = strawberry.field(resolver=people.resolve_address)
+    multi_agency_people: Optional[people.PersonConnection] = strawberry.field(
+        resolver=people.resolve_multi_agency_people,
+        description="People known to at least minAgencies agencies with activity since a date.",
+    )
+    connections: Optional[people.PersonConnection] = strawberry.field(
+        resolver=people.resolve_connections,
+        description=f"People linked through shared addresses, up to depth {people.MAX_DEPTH} hops.",
+    )
+    review_queue: Optional[review.ReviewQueue] = strawberry.field(resolver=review.resolve_review_queue)
+    audit_log: Optional[list[audit_views.AuditEntry]] = strawberry.field(resolver=audit_views.resolve_audit_log)
+    people_viewed_by: Optional[list[strawberry.ID]] = strawberry.field(resolver=audit_views.resolve_people_viewed_by)
+    viewers_of: Optional[list[str]] = strawberry.field(resolver=audit_views.resolve_viewers_of)
+
+
+@strawberry.type
+class Mutation:
+    ingest_records: Optional[ingest.IngestResult] = strawberry.field(
+        resolver=ingest.resolve_ingest_records,
+        description="Integrators: land rows of the partner extract (its field names) for their own agency.",
+    )
+    review_match: Optional[review.ReviewDecision] = strawberry.field(
+        resolver=review.resolve_review_match,
+        description="Reviewers: decide whether two records are the same person ('same' or 'different').",
+    )
+
+
+def _mask(error: GraphQLError) -> bool:
+    """Deliberate refusals and GraphQL's own validation messages pass; anything else is masked."""
+    original = error.original_error
+    return original is not None and not isinstance(original, ApiError)
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    extensions: list[Callable[[], SchemaExtension]] = [
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+    ]
+    if not settings.is_development:
+        extensions += [DisableIntrospection,
+                       lambda: MaskErrors(should_mask_error=_mask, error_message="Internal error.")]
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,
+        config=StrawberryConfig(disable_field_suggestions=not settings.is_development),
+    )
