@@ -93,9 +93,9 @@ def candidate_ids(graph: Graph, query: SearchQuery) -> list[str]:
     names = names_lucene(query.name_tokens)
     keys = keys_lucene(query)
     if names:
-        ids.update(dict.fromkeys(r["id"] for r in graph.run(cypher.SEARCH_NAMES, query=names, limit=CANDIDATE_LIMIT)))
+        ids.update(dict.fromkeys(r["id"] for r in graph.run(cypher.SEARCH_NAMES, terms=names, limit=CANDIDATE_LIMIT)))
     if keys:
-        ids.update(dict.fromkeys(r["id"] for r in graph.run(cypher.SEARCH_KEYS, query=keys, limit=CANDIDATE_LIMIT)))
+        ids.update(dict.fromkeys(r["id"] for r in graph.run(cypher.SEARCH_KEYS, terms=keys, limit=CANDIDATE_LIMIT)))
     if query.postcode:
         ids.update(dict.fromkeys(r["id"] for r in graph.run(cypher.SEARCH_POSTCODE, postcode=query.postcode, limit=CANDIDATE_LIMIT)))
     return list(ids)

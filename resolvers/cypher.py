@@ -75,12 +75,12 @@ RETURN pid, collect({person_id: other.id, address_id: a.id, first_seen: l.first_
 """
 
 SEARCH_NAMES = """
-CALL db.index.fulltext.queryNodes('source_record_names', $query, {limit: $limit}) YIELD node
+CALL db.index.fulltext.queryNodes('source_record_names', $terms, {limit: $limit}) YIELD node
 RETURN node.id AS id
 """
 
 SEARCH_KEYS = """
-CALL db.index.fulltext.queryNodes('source_record_keys', $query, {limit: $limit}) YIELD node
+CALL db.index.fulltext.queryNodes('source_record_keys', $terms, {limit: $limit}) YIELD node
 RETURN node.id AS id
 """
 

@@ -17,6 +17,7 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from app.settings import Settings
 from resolvers import audit_log as audit_views
@@ -79,6 +80,13 @@ def _mask(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, ApiError)
 
 
+class MastSchema(strawberry.Schema):
+    """Logs only unexpected errors: refusals are normal traffic and already audited."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        super().process_errors([e for e in errors if not isinstance(e.original_error, ApiError)], execution_context)
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
     extensions: list[Callable[[], SchemaExtension]] = [
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
@@ -88,7 +96,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     if not settings.is_development:
         extensions += [DisableIntrospection,
                        lambda: MaskErrors(should_mask_error=_mask, error_message="Internal error.")]
-    return strawberry.Schema(
+    return MastSchema(
         query=Query,
         mutation=Mutation,
         extensions=extensions,
