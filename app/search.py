@@ -11,7 +11,7 @@ from app.db import Graph
 from matching import normalise as norm
 from matching.search import Candidate, Scored, SearchQuery, name_tokens, rank
 from resolvers import cypher
-from resolvers.data import rows
+from resolvers.data import read, rows
 
 CANDIDATE_LIMIT = 200
 _LUCENE_SAFE = re.compile(r"[^a-z0-9]")
@@ -93,11 +93,11 @@ def candidate_ids(graph: Graph, query: SearchQuery) -> list[str]:
     names = names_lucene(query.name_tokens)
     keys = keys_lucene(query)
     if names:
-        ids.update(dict.fromkeys(r["id"] for r in graph.run(cypher.SEARCH_NAMES, terms=names, limit=CANDIDATE_LIMIT)))
+        ids.update(dict.fromkeys(r["id"] for r in read(graph, cypher.SEARCH_NAMES, terms=names, limit=CANDIDATE_LIMIT)))
     if keys:
-        ids.update(dict.fromkeys(r["id"] for r in graph.run(cypher.SEARCH_KEYS, terms=keys, limit=CANDIDATE_LIMIT)))
+        ids.update(dict.fromkeys(r["id"] for r in read(graph, cypher.SEARCH_KEYS, terms=keys, limit=CANDIDATE_LIMIT)))
     if query.postcode:
-        ids.update(dict.fromkeys(r["id"] for r in graph.run(cypher.SEARCH_POSTCODE, postcode=query.postcode, limit=CANDIDATE_LIMIT)))
+        ids.update(dict.fromkeys(r["id"] for r in read(graph, cypher.SEARCH_POSTCODE, postcode=query.postcode, limit=CANDIDATE_LIMIT)))
     return list(ids)
 
 

@@ -9,13 +9,15 @@ from typing import Callable, Optional
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaskErrors,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
-    QueryDepthLimiter,
+    ParserCache,
     SchemaExtension,
+    ValidationCache,
 )
+from strawberry.extensions import max_aliases, query_depth_limiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -29,6 +31,7 @@ from resolvers.errors import ApiError
 MAX_DEPTH = 8
 MAX_ALIASES = 15
 MAX_TOKENS = 2000
+CACHED_DOCUMENTS = 256
 
 DESCRIPTION = f"""MAST: is this person or address known to other agencies, when was the last
 intervention, whom do I call. Every request carries a bearer token. Practitioners state the
@@ -87,11 +90,25 @@ class MastSchema(strawberry.Schema):
         super().process_errors([e for e in errors if not isinstance(e.original_error, ApiError)], execution_context)
 
 
+class Limits(AddValidationRules):
+    """Depth and alias limits: the validators behind QueryDepthLimiter and MaxAliasesLimiter
+    (fragments followed), built once so the validation cache can key on them."""
+
+    RULES = (
+        query_depth_limiter.create_validator(MAX_DEPTH, None),
+        max_aliases.create_validator(MAX_ALIASES),
+    )
+
+    def __init__(self) -> None:
+        super().__init__(list(self.RULES))
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
     extensions: list[Callable[[], SchemaExtension]] = [
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
+        Limits,
+        lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
     ]
     if not settings.is_development:
         extensions += [DisableIntrospection,
