@@ -16,6 +16,7 @@ from rapidfuzz.distance import JaroWinkler
 from matching.normalise import clean_name, given_name_root
 
 WEIGHTS = {"name": 0.45, "dob": 0.3, "nhs": 0.15, "postcode": 0.1}
+JW_FLOOR = 0.6
 
 
 @dataclass(frozen=True)
@@ -59,10 +60,11 @@ def name_tokens(text: str) -> tuple[str, ...]:
 
 
 def _similar(a: str, b: str) -> float:
-    """Jaro-Winkler, with a nickname and its formal name (same root) counting as equal."""
+    """Jaro-Winkler rescaled so unrelated names score near 0 (raw JW gives them ~0.6), with a
+    nickname and its formal name (same root) counting as equal."""
     if a == b or given_name_root(a) == given_name_root(b):
         return 1.0
-    return JaroWinkler.similarity(a, b)
+    return max(0.0, (JaroWinkler.similarity(a, b) - JW_FLOOR) / (1 - JW_FLOOR))
 
 
 def _variant_score(query: Sequence[str], variant: str) -> float:
@@ -98,7 +100,7 @@ def _one_off(a: date, b: date) -> bool:
     x, y = next((p, q) for p, q in pairs if p != q)
     if abs(x - y) == 1:
         return True
-    sx, sy = str(x), str(y)
+    sx, sy = f"{x:02d}", f"{y:02d}"
     return len(sx) == len(sy) and sum(c != d for c, d in zip(sx, sy)) == 1
 
 

@@ -85,6 +85,8 @@ class MastGraphQL(GraphQL):
         await response(scope, receive, send)
 
     async def handle(self, scope: Scope, receive: Receive) -> Response:
+        if scope["method"] == "GET" and self.graphql_ide and "text/html" in Request(scope).headers.get("accept", ""):
+            return await self.render_graphql_ide(Request(scope))
         if scope["method"] != "POST":
             return PlainTextResponse("Use POST for GraphQL requests.", status_code=405, headers={"Allow": "POST"})
         declared = dict(scope["headers"]).get(b"content-length")
