@@ -57,16 +57,18 @@ def full_postcode(raw: str) -> str:
 
 
 def names_lucene(tokens: tuple[str, ...]) -> str:
-    """Fuzzy terms for each cleaned token plus its nickname root, e.g. ``smyth~1 bill~1 william``."""
+    """Fuzzy terms for each cleaned token plus the formal names it may stand for, e.g.
+    ``smyth~1 bill~1 william``."""
     terms: dict[str, None] = {}
     for token in tokens:
         safe = _LUCENE_SAFE.sub("", token)
         if not safe:
             continue
         terms[f"{safe}~1" if len(safe) >= 4 else safe] = None
-        root = _LUCENE_SAFE.sub("", norm.given_name_root(token))
-        if root and root != safe:
-            terms[root] = None
+        for root in sorted(norm.given_name_roots(token)):
+            root = _LUCENE_SAFE.sub("", root)
+            if root and root != safe:
+                terms[root] = None
     return " ".join(terms)
 
 

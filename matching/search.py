@@ -13,7 +13,7 @@ from typing import Iterable, Sequence
 
 from rapidfuzz.distance import JaroWinkler
 
-from matching.normalise import clean_name, given_name_root
+from matching.normalise import clean_name, given_name_roots
 
 WEIGHTS = {"name": 0.45, "dob": 0.3, "nhs": 0.15, "postcode": 0.1}
 JW_FLOOR = 0.6
@@ -62,7 +62,7 @@ def name_tokens(text: str) -> tuple[str, ...]:
 def _similar(a: str, b: str) -> float:
     """Jaro-Winkler rescaled so unrelated names score near 0 (raw JW gives them ~0.6), with a
     nickname and its formal name (same root) counting as equal."""
-    if a == b or given_name_root(a) == given_name_root(b):
+    if a == b or given_name_roots(a) & given_name_roots(b):
         return 1.0
     return max(0.0, (JaroWinkler.similarity(a, b) - JW_FLOOR) / (1 - JW_FLOOR))
 
