@@ -15,7 +15,10 @@ class Graph:
     def __init__(self, settings: Settings) -> None:
         self.database = settings.neo4j_database
         self.driver = neo4j.GraphDatabase.driver(
-            settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password)
+            settings.neo4j_uri,
+            auth=(settings.neo4j_user, settings.neo4j_password),
+            # Schema hints ("label does not exist yet") are noise on a young graph.
+            notifications_min_severity="OFF",
         )
 
     def session(self, **config: Any) -> neo4j.Session:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from app.cli.db import db
+from app.cli.ingest import ingest
 from app.cli.neo4j import neo4j_group
 from app.cli.serve import serve
 
@@ -21,3 +22,4 @@ def main() -> None:
 main.add_command(neo4j_group)
 main.add_command(db)
 main.add_command(serve)
+main.add_command(ingest)

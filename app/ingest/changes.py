@@ -1,0 +1,162 @@
+"""What a chunk of clean rows changes in the graph, worked out against what is stored.
+
+Rows that share ``source_person_id`` fold into one source record: their names become its
+name variants, their dates of birth and NHS numbers its sets, their addresses its address
+history. Values already stored are kept (a delta adds aliases and history, never forgets
+them), so a row already loaded changes nothing and is not written again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Iterable
+
+from matching.normalise import clean_name
+
+from app.ingest.rows import CleanRow
+
+RECORD_LISTS = ("name_variants", "dobs", "nhs_numbers")
+
+
+def record_id(agency: str, source_person_id: str) -> str:
+    return f"{agency}:{source_person_id}"
+
+
+def name_variant(row: CleanRow) -> str:
+    """A name as recorded, fields joined by '|' so aliases stay distinguishable."""
+    return "|".join((row.given_name, row.middle_names, row.family_name))
+
+
+def names_text(variants: Iterable[str]) -> str:
+    """Every cleaned name token of a record, for the full-text search index."""
+    tokens: dict[str, None] = {}
+    for variant in variants:
+        tokens.update(dict.fromkeys(clean_name(variant.replace("|", " ")).split()))
+    return " ".join(tokens)
+
+
+@dataclass
+class RecordDraft:
+    id: str
+    agency: str
+    source_person_id: str
+    name_variants: set[str] = field(default_factory=set)
+    dobs: set[date] = field(default_factory=set)
+    nhs_numbers: set[str] = field(default_factory=set)
+    sex: str | None = None
+
+
+@dataclass
+class ChunkDraft:
+    """A chunk of rows folded per record, involvement, address and record–address link."""
+
+    records: dict[str, RecordDraft] = field(default_factory=dict)
+    involvements: dict[str, dict[str, Any]] = field(default_factory=dict)
+    addresses: dict[str, dict[str, Any]] = field(default_factory=dict)
+    links: dict[tuple[str, str], tuple[date | None, date | None]] = field(default_factory=dict)
+
+
+def _span(*days: date | None) -> tuple[date | None, date | None]:
+    known = [d for d in days if d is not None]
+    return (min(known), max(known)) if known else (None, None)
+
+
+def fold(agency: str, rows: Iterable[CleanRow]) -> ChunkDraft:
+    draft = ChunkDraft()
+    for row in rows:
+        rid = record_id(agency, row.source_person_id)
+        record = draft.records.get(rid)
+        if record is None:
+            record = draft.records[rid] = RecordDraft(rid, agency, row.source_person_id)
+        record.name_variants.add(name_variant(row))
+        if row.date_of_birth:
+            record.dobs.add(row.date_of_birth)
+        if row.nhs_number:
+            record.nhs_numbers.add(row.nhs_number)
+        if row.sex:
+            record.sex = row.sex
+        involvement = row.involvement
+        iid = f"{agency}:{involvement['source_id']}"
+        draft.involvements[iid] = {**involvement, "id": iid, "agency": agency, "record_id": rid}
+        if row.address:
+            address_id = str(row.address["id"])
+            draft.addresses.setdefault(address_id, row.address)
+            seen = _span(involvement["start"], involvement["last_contact"])
+            before = draft.links.get((rid, address_id))
+            draft.links[(rid, address_id)] = _span(*seen, *before) if before else seen
+    return draft
+
+
+@dataclass
+class ChunkWrites:
+    """Exactly what to write for one chunk; empty lists mean the chunk changes nothing."""
+
+    new_records: list[dict[str, Any]] = field(default_factory=list)
+    changed_records: list[dict[str, Any]] = field(default_factory=list)
+    new_involvements: list[dict[str, Any]] = field(default_factory=list)
+    changed_involvements: list[dict[str, Any]] = field(default_factory=list)
+    addresses: list[dict[str, Any]] = field(default_factory=list)
+    links: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not any(vars(self).values())
+
+
+def _record_props(draft: RecordDraft, stored: dict[str, Any] | None) -> dict[str, Any]:
+    stored = stored or {}
+    variants = sorted(draft.name_variants | set(stored.get("name_variants") or ()))
+    dobs = sorted(draft.dobs | set(stored.get("dobs") or ()))
+    nhs_numbers = sorted(draft.nhs_numbers | set(stored.get("nhs_numbers") or ()))
+    return {
+        "id": draft.id,
+        "agency": draft.agency,
+        "source_person_id": draft.source_person_id,
+        "name_variants": variants,
+        "names_text": names_text(variants),
+        "dobs": dobs,
+        "dob_text": " ".join(d.isoformat() for d in dobs),
+        "nhs_numbers": nhs_numbers,
+        "nhs_text": " ".join(nhs_numbers),
+        "sex": draft.sex or stored.get("sex"),
+    }
+
+
+INVOLVEMENT_FIELDS = (
+    "involvement_type", "start", "last_contact", "status",
+    "lead_name", "lead_role", "lead_team", "lead_phone", "lead_email",
+)
+
+
+def plan(
+    draft: ChunkDraft,
+    stored_records: dict[str, dict[str, Any]],
+    stored_involvements: dict[str, dict[str, Any]],
+    stored_links: dict[tuple[str, str], tuple[date | None, date | None]],
+) -> ChunkWrites:
+    """Compare a folded chunk with the stored graph and keep only real changes."""
+    writes = ChunkWrites()
+    for rid, record in draft.records.items():
+        stored = stored_records.get(rid)
+        props = _record_props(record, stored)
+        if stored is None:
+            writes.new_records.append(props)
+        elif stored.get("retired") or any(props[k] != stored.get(k) for k in (*RECORD_LISTS, "sex")):
+            writes.changed_records.append(props)
+    for iid, involvement in draft.involvements.items():
+        props = {k: involvement[k] for k in ("id", "agency", "record_id", *INVOLVEMENT_FIELDS)}
+        props["source_id"] = involvement["source_id"]
+        stored = stored_involvements.get(iid)
+        if stored is None:
+            writes.new_involvements.append(props)
+        elif stored.get("retired") or any(props[k] != stored.get(k) for k in (*INVOLVEMENT_FIELDS, "record_id")):
+            writes.changed_involvements.append(props)
+    for (rid, address_id), span in draft.links.items():
+        before = stored_links.get((rid, address_id))
+        merged = _span(*span, *before) if before else span
+        if before is None or merged != before:
+            writes.links.append({"record_id": rid, "address_id": address_id, "first_seen": merged[0], "last_seen": merged[1]})
+    linked = {link["address_id"] for link in writes.links}
+    writes.addresses = [address for address_id, address in draft.addresses.items() if address_id in linked]
+    return writes

@@ -1,0 +1,129 @@
+"""Every Cypher statement ingestion runs, by name. Values always travel as parameters."""
+
+STORED_RECORDS = """
+UNWIND $ids AS id
+MATCH (s:SourceRecord {id: id})
+RETURN s.id AS id, s.name_variants AS name_variants, s.dobs AS dobs,
+       s.nhs_numbers AS nhs_numbers, s.sex AS sex, s.retired AS retired
+"""
+
+STORED_INVOLVEMENTS = """
+UNWIND $ids AS id
+MATCH (i:Involvement {id: id})
+RETURN i {.*} AS involvement
+"""
+
+STORED_LINKS = """
+UNWIND $ids AS id
+MATCH (:SourceRecord {id: id})-[g:GAVE_ADDRESS]->(a:SourceAddress)
+RETURN id AS record_id, a.id AS address_id, g.first_seen AS first_seen, g.last_seen AS last_seen
+"""
+
+ENSURE_BATCH = """
+MERGE (a:Agency {code: $agency})
+MERGE (b:IngestBatch {id: $batch})
+ON CREATE SET b.source = $agency, b.mode = $mode, b.content_hash = $content_hash,
+              b.file_name = $file_name, b.started_at = datetime(), b.status = 'running'
+"""
+
+CREATE_RECORDS = """
+MATCH (b:IngestBatch {id: $batch}), (a:Agency {code: $agency})
+UNWIND $records AS r
+CREATE (s:SourceRecord)
+SET s = r, s.retired = false, s.needs_resolution = true,
+    s.created_in = $batch, s.created_at = datetime(), s.updated_at = datetime()
+CREATE (a)-[:HOLDS]->(s)
+CREATE (s)-[:CHANGED_IN]->(b)
+"""
+
+UPDATE_RECORDS = """
+MATCH (b:IngestBatch {id: $batch})
+UNWIND $records AS r
+MATCH (s:SourceRecord {id: r.id})
+SET s += r, s.retired = false, s.retired_in = null, s.needs_resolution = true, s.updated_at = datetime()
+MERGE (s)-[:CHANGED_IN]->(b)
+"""
+
+MERGE_ADDRESSES = """
+MATCH (b:IngestBatch {id: $batch})
+UNWIND $addresses AS x
+MERGE (a:SourceAddress {id: x.id})
+ON CREATE SET a = x, a.created_in = $batch, a.needs_resolution = true
+"""
+
+MERGE_LINKS = """
+UNWIND $links AS l
+MATCH (s:SourceRecord {id: l.record_id}), (a:SourceAddress {id: l.address_id})
+MERGE (s)-[g:GAVE_ADDRESS]->(a)
+SET g.first_seen = l.first_seen, g.last_seen = l.last_seen
+SET s.needs_resolution = true
+"""
+
+CREATE_INVOLVEMENTS = """
+MATCH (b:IngestBatch {id: $batch})
+UNWIND $involvements AS x
+MATCH (s:SourceRecord {id: x.record_id})
+CREATE (i:Involvement)
+SET i = x, i.retired = false, i.created_in = $batch
+CREATE (s)-[:HAS_INVOLVEMENT]->(i)
+CREATE (i)-[:CHANGED_IN]->(b)
+"""
+
+UPDATE_INVOLVEMENTS = """
+MATCH (b:IngestBatch {id: $batch})
+UNWIND $involvements AS x
+MATCH (i:Involvement {id: x.id}), (s:SourceRecord {id: x.record_id})
+OPTIONAL MATCH (other:SourceRecord)-[old:HAS_INVOLVEMENT]->(i) WHERE other <> s
+DELETE old
+SET i += x, i.retired = false, i.retired_in = null
+MERGE (s)-[:HAS_INVOLVEMENT]->(i)
+MERGE (i)-[:CHANGED_IN]->(b)
+"""
+
+ACTIVE_RECORD_IDS = """
+MATCH (s:SourceRecord {agency: $agency}) WHERE NOT s.retired
+RETURN s.id AS id
+"""
+
+ACTIVE_INVOLVEMENT_IDS = """
+MATCH (:Agency {code: $agency})-[:HOLDS]->(:SourceRecord)-[:HAS_INVOLVEMENT]->(i:Involvement)
+WHERE NOT i.retired
+RETURN i.id AS id
+"""
+
+RETIRE_RECORDS = """
+MATCH (b:IngestBatch {id: $batch})
+UNWIND $ids AS id
+MATCH (s:SourceRecord {id: id})
+SET s.retired = true, s.retired_in = $batch, s.needs_resolution = true, s.updated_at = datetime()
+MERGE (s)-[:CHANGED_IN]->(b)
+"""
+
+RETIRE_INVOLVEMENTS = """
+MATCH (b:IngestBatch {id: $batch})
+UNWIND $ids AS id
+MATCH (i:Involvement {id: id})
+SET i.retired = true, i.retired_in = $batch
+MERGE (i)-[:CHANGED_IN]->(b)
+"""
+
+COMPLETED_BATCH_WITH_HASH = """
+MATCH (b:IngestBatch {source: $agency, content_hash: $content_hash, status: 'completed'})
+RETURN b.id AS id LIMIT 1
+"""
+
+FINISH_BATCH = """
+MATCH (b:IngestBatch {id: $batch})
+SET b += $summary, b.finished_at = datetime(), b.status = 'completed'
+"""
+
+BATCH_CHANGE_COUNTS = """
+MATCH (b:IngestBatch {id: $batch})
+RETURN
+  COUNT { (s:SourceRecord)-[:CHANGED_IN]->(b) WHERE s.created_in = $batch } AS records_created,
+  COUNT { (s:SourceRecord)-[:CHANGED_IN]->(b)
+          WHERE s.created_in <> $batch AND coalesce(s.retired_in, '') <> $batch } AS records_updated,
+  COUNT { (i:Involvement)-[:CHANGED_IN]->(b) WHERE i.created_in = $batch } AS involvements_created,
+  COUNT { (i:Involvement)-[:CHANGED_IN]->(b)
+          WHERE i.created_in <> $batch AND coalesce(i.retired_in, '') <> $batch } AS involvements_updated
+"""

@@ -1,0 +1,164 @@
+"""Reading a partner extract: refuse a broken file whole, then stream its rows.
+
+A first pass over the bytes computes the content hash and proves the file is UTF-8 text
+with a usable header before anything is written; the second pass streams rows one at a
+time, so memory stays flat however large the file is.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from app.ingest.contract import ID_COLUMN, KNOWN, ExtractRefused, Header, canonical_column, read_header
+
+BOM = codecs.BOM_UTF8
+_CHUNK = 1 << 20
+# Fields of a real extract are short; this guards memory against a file with no quotes closed.
+csv.field_size_limit(1 << 20)
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """One row of an extract: its 1-based starting line and its known fields (or why it is unreadable)."""
+
+    line: int
+    fields: dict[str, str]
+    problem: str | None = None
+    raw: str | None = None
+
+
+@dataclass(frozen=True)
+class ExtractInfo:
+    path: Path
+    format: str  # "csv" or "jsonl"
+    content_hash: str
+    lines: int
+    unknown_columns: tuple[str, ...]
+
+
+def inspect(path: Path) -> ExtractInfo:
+    """Check the whole file before any write; raises ExtractRefused with one clear reason."""
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines = 0
+    head = b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            if b"\x00" in chunk:
+                raise ExtractRefused("the file is binary, not CSV or JSON Lines text")
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                raise ExtractRefused("the file is not UTF-8 text") from error
+            digest.update(chunk)
+            lines += chunk.count(b"\n")
+            if len(head) < _CHUNK:
+                head += chunk[: _CHUNK - len(head)]
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as error:
+        raise ExtractRefused("the file is not UTF-8 text") from error
+    text = head.removeprefix(BOM).decode("utf-8", errors="ignore")
+    if not text.strip():
+        raise ExtractRefused("the file is empty")
+    if text.lstrip().startswith("{"):
+        fmt, unknown = "jsonl", _jsonl_unknown_columns(path)
+    else:
+        fmt, unknown = "csv", _csv_header(text).unknown
+    return ExtractInfo(path=path, format=fmt, content_hash=digest.hexdigest(), lines=lines, unknown_columns=unknown)
+
+
+def _csv_header(text: str) -> Header:
+    try:
+        first = next(csv.reader(io.StringIO(text)))
+    except (StopIteration, csv.Error) as error:
+        raise ExtractRefused("the file is not CSV: its header row cannot be read") from error
+    return read_header(first)
+
+
+def _jsonl_unknown_columns(path: Path) -> tuple[str, ...]:
+    """JSON Lines has no header: the union of keys plays its part."""
+    keys: dict[str, None] = {}
+    for row in _jsonl_objects(path):
+        if isinstance(row, dict):
+            keys.update(dict.fromkeys(canonical_column(str(k)) for k in row))
+    if ID_COLUMN not in keys:
+        raise ExtractRefused(f"no line of the file has a '{ID_COLUMN}' field")
+    return read_header(list(keys)).unknown
+
+
+def _jsonl_objects(path: Path) -> Iterator[object]:
+    with path.open("r", encoding="utf-8-sig", newline="") as handle:
+        for text in handle:
+            if text.strip():
+                try:
+                    yield json.loads(text)
+                except json.JSONDecodeError:
+                    yield None
+
+
+def rows(info: ExtractInfo) -> Iterator[SourceRow]:
+    """Stream the file's rows with the line each starts on."""
+    if info.format == "jsonl":
+        return _jsonl_rows(info.path)
+    return _csv_rows(info.path)
+
+
+def _csv_rows(path: Path) -> Iterator[SourceRow]:
+    with path.open("r", encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header = read_header(next(reader))
+        start = reader.line_num + 1
+        for values in reader:
+            line, start = start, reader.line_num + 1
+            if not values or (len(values) == 1 and not values[0].strip()):
+                continue
+            if len(values) != header.width:
+                yield SourceRow(
+                    line=line,
+                    fields={},
+                    problem=f"the row has {len(values)} fields but the header has {header.width}",
+                    raw=_csv_text(values),
+                )
+                continue
+            yield SourceRow(line=line, fields={name: values[i] for name, i in header.positions.items()})
+
+
+def _csv_text(values: list[str]) -> str:
+    out = io.StringIO()
+    csv.writer(out).writerow(values)
+    return out.getvalue().rstrip("\r\n")
+
+
+def _jsonl_rows(path: Path) -> Iterator[SourceRow]:
+    with path.open("r", encoding="utf-8-sig", newline="") as handle:
+        for line, text in enumerate(handle, start=1):
+            if not text.strip():
+                continue
+            try:
+                obj = json.loads(text)
+            except json.JSONDecodeError:
+                yield SourceRow(line=line, fields={}, problem="the line is not valid JSON", raw=text.rstrip("\r\n"))
+                continue
+            if not isinstance(obj, dict):
+                yield SourceRow(line=line, fields={}, problem="the line is not a JSON object", raw=text.rstrip("\r\n"))
+                continue
+            yield SourceRow(line=line, fields=fields_from_mapping(obj))
+
+
+def fields_from_mapping(obj: dict[object, object]) -> dict[str, str]:
+    """Known fields of a JSON object (or API row) as strings, keys matched like a header."""
+    fields: dict[str, str] = {}
+    for key, value in obj.items():
+        name = canonical_column(str(key))
+        if name not in KNOWN or name in fields or value is None:
+            continue
+        fields[name] = value if isinstance(value, str) else json.dumps(value) if isinstance(value, (dict, list)) else str(value)
+    return fields

@@ -1,0 +1,214 @@
+"""One ingest, end to end: refuse or accept the file, land its rows chunk by chunk,
+retire what a snapshot no longer holds, and record the batch.
+
+The same pipeline serves the CLI (a file) and the GraphQL mutation (rows in a request).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Mapping
+
+from app.db import Graph
+from app.ingest import cypher
+from app.ingest.changes import fold
+from app.ingest.contract import ID_COLUMN, MODES, ExtractRefused
+from app.ingest.extract import SourceRow, fields_from_mapping, inspect, rows
+from app.ingest.report import BatchReport
+from app.ingest.rows import CleanRow, Problem, clean
+from app.ingest.writer import BatchContext, apply_chunk
+
+log = logging.getLogger(__name__)
+
+CHUNK_ROWS = 5000
+_AGENCY_CODE = re.compile(r"^[A-Z][A-Z0-9_-]{0,31}$")
+
+
+@dataclass
+class IngestSummary:
+    batch_id: str | None
+    source: str
+    mode: str
+    content_hash: str
+    rows_read: int = 0
+    rows_landed: int = 0
+    rows_rejected: int = 0
+    fields_dropped: int = 0
+    records_created: int = 0
+    records_updated: int = 0
+    records_retired: int = 0
+    involvements_created: int = 0
+    involvements_updated: int = 0
+    involvements_retired: int = 0
+    unknown_columns: list[str] = field(default_factory=list)
+    unchanged_since_batch: str | None = None
+    rejects_file: str = ""
+    warnings_file: str = ""
+    problems: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def check_source(agency: str, mode: str) -> str:
+    code = agency.strip().upper()
+    if not _AGENCY_CODE.match(code):
+        raise ExtractRefused("the agency code must be letters, digits, '-' or '_' (e.g. POLICE)")
+    if mode not in MODES:
+        raise ExtractRefused(f"mode must be one of {', '.join(MODES)}")
+    return code
+
+
+def ingest_file(
+    graph: Graph,
+    state_dir: Path,
+    agency: str,
+    path: Path,
+    mode: str = "delta",
+    progress: Callable[[int], None] | None = None,
+) -> IngestSummary:
+    """Ingest one extract file; raises ExtractRefused (graph untouched) when it is refused whole."""
+    code = check_source(agency, mode)
+    info = inspect(path)
+    for name in info.unknown_columns:
+        log.warning("ingest %s: unknown column ignored: %s", code, name)
+    summary = IngestSummary(None, code, mode, info.content_hash, unknown_columns=list(info.unknown_columns))
+    return _ingest(graph, state_dir, summary, path.name, rows(info), progress, keep_problems=0)
+
+
+def ingest_rows(
+    graph: Graph, state_dir: Path, agency: str, records: list[Mapping[str, Any]], mode: str = "delta"
+) -> IngestSummary:
+    """Ingest rows sent in a request (line n = the n-th row); problems come back in the summary."""
+    code = check_source(agency, mode)
+    source_rows = [SourceRow(line=i, fields=fields_from_mapping(dict(r))) for i, r in enumerate(records, start=1)]
+    if not any(ID_COLUMN in row.fields for row in source_rows):
+        raise ExtractRefused(f"no row has a '{ID_COLUMN}' field")
+    content_hash = hashlib.sha256(json.dumps([r.fields for r in source_rows], sort_keys=True).encode()).hexdigest()
+    summary = IngestSummary(None, code, mode, content_hash)
+    return _ingest(graph, state_dir, summary, "api", iter(source_rows), None, keep_problems=1000)
+
+
+def _chunks(source: Iterator[SourceRow], report: BatchReport, summary: IngestSummary,
+            keep_problems: int, progress: Callable[[int], None] | None) -> Iterator[list[CleanRow]]:
+    chunk: list[CleanRow] = []
+    for row in source:
+        summary.rows_read += 1
+        result = clean(row)
+        if isinstance(result, Problem):
+            report.reject(row, result)
+            _keep(summary, result, "rejected", keep_problems)
+        else:
+            for problem in result.dropped:
+                report.drop(problem)
+                _keep(summary, problem, "dropped", keep_problems)
+            chunk.append(result)
+        if len(chunk) >= CHUNK_ROWS:
+            yield chunk
+            chunk = []
+        if progress:
+            progress(1)
+    if chunk:
+        yield chunk
+
+
+def _keep(summary: IngestSummary, problem: Problem, kind: str, limit: int) -> None:
+    if len(summary.problems) < limit:
+        summary.problems.append({"line": problem.line, "field": problem.field, "reason": problem.reason, "kind": kind})
+
+
+def _ingest(
+    graph: Graph,
+    state_dir: Path,
+    summary: IngestSummary,
+    file_name: str,
+    source: Iterator[SourceRow],
+    progress: Callable[[int], None] | None,
+    keep_problems: int,
+) -> IngestSummary:
+    batch = f"batch-{uuid.uuid4().hex}"
+    context = BatchContext(batch, summary.source, summary.mode, summary.content_hash, file_name)
+    seen_records: set[str] = set()
+    seen_involvements: set[str] = set()
+    wrote = False
+    with BatchReport(state_dir / "ingest" / batch) as report:
+        summary.rejects_file, summary.warnings_file = str(report.rejects_path), str(report.warnings_path)
+        try:
+            for chunk in _chunks(source, report, summary, keep_problems, progress):
+                summary.rows_landed += len(chunk)
+                draft = fold(summary.source, chunk)
+                if summary.mode == "snapshot":
+                    seen_records.update(draft.records)
+                    seen_involvements.update(draft.involvements)
+                with graph.session() as session:
+                    writes = session.execute_write(apply_chunk, context, draft)
+                wrote = wrote or not writes.empty
+            if summary.mode == "snapshot":
+                wrote = _retire(graph, context, summary, seen_records, seen_involvements) or wrote
+        except Exception:
+            if wrote:
+                graph.run("MATCH (b:IngestBatch {id: $batch}) SET b.status = 'failed'", batch=batch)
+            raise
+        summary.rows_rejected, summary.fields_dropped = report.rejected, report.dropped
+        _record_batch(graph, context, summary, wrote)
+        report.write_summary(summary.to_dict())
+    log.info("ingest %s: batch %s read %d landed %d rejected %d", summary.source, summary.batch_id,
+             summary.rows_read, summary.rows_landed, summary.rows_rejected)
+    return summary
+
+
+def _retire(graph: Graph, context: BatchContext, summary: IngestSummary,
+            seen_records: set[str], seen_involvements: set[str]) -> bool:
+    """A snapshot is the agency's whole extract: what it no longer holds is retired, not deleted."""
+    params = {"agency": summary.source}
+    records = [r["id"] for r in graph.run(cypher.ACTIVE_RECORD_IDS, **params) if r["id"] not in seen_records]
+    involvements = [r["id"] for r in graph.run(cypher.ACTIVE_INVOLVEMENT_IDS, **params) if r["id"] not in seen_involvements]
+    if not (records or involvements):
+        return False
+    graph.run(cypher.ENSURE_BATCH, **context.params())
+    for query, ids in ((cypher.RETIRE_RECORDS, records), (cypher.RETIRE_INVOLVEMENTS, involvements)):
+        for start in range(0, len(ids), CHUNK_ROWS):
+            graph.run(query, batch=context.batch, ids=ids[start : start + CHUNK_ROWS])
+    summary.records_retired, summary.involvements_retired = len(records), len(involvements)
+    return True
+
+
+def _record_batch(graph: Graph, context: BatchContext, summary: IngestSummary, wrote: bool) -> None:
+    """Every new file gets its IngestBatch; loading an identical file again leaves the graph as it was."""
+    if not wrote:
+        previous = graph.run(cypher.COMPLETED_BATCH_WITH_HASH, agency=summary.source, content_hash=summary.content_hash)
+        if previous:
+            summary.unchanged_since_batch = previous[0]["id"]
+            return
+        graph.run(cypher.ENSURE_BATCH, **context.params())
+    counts = graph.run(cypher.BATCH_CHANGE_COUNTS, batch=context.batch)[0]
+    for name, value in counts.items():
+        setattr(summary, name, value)
+    summary.batch_id = context.batch
+    stored = {k: v for k, v in summary.to_dict().items() if isinstance(v, (int, str)) and k not in ("source", "mode", "content_hash")}
+    graph.run(cypher.FINISH_BATCH, batch=context.batch, summary=stored)
+
+
+def summary_lines(summary: IngestSummary) -> Iterable[str]:
+    """The human summary the CLI prints (counts and file paths only, never row content)."""
+    yield f"source {summary.source} ({summary.mode}), batch {summary.batch_id or '-'}"
+    yield (f"rows read {summary.rows_read}, landed {summary.rows_landed}, rejected {summary.rows_rejected}, "
+           f"fields dropped {summary.fields_dropped}")
+    yield (f"records created {summary.records_created}, updated {summary.records_updated}, "
+           f"retired {summary.records_retired}")
+    yield (f"involvements created {summary.involvements_created}, updated {summary.involvements_updated}, "
+           f"retired {summary.involvements_retired}")
+    if summary.unchanged_since_batch:
+        yield f"nothing changed: this file was already loaded in {summary.unchanged_since_batch}"
+    for name in summary.unknown_columns:
+        yield f"warning: unknown column ignored: {name}"
+    if summary.rows_rejected:
+        yield f"rejected rows kept in {summary.rejects_file}"
+    if summary.fields_dropped:
+        yield f"dropped fields listed in {summary.warnings_file}"

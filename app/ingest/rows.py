@@ -1,0 +1,139 @@
+"""One row of an extract checked against the contract and normalised.
+
+A row without its id or without any name is rejected whole; a bad value in an optional
+field is dropped from the row with a warning and the row still lands. Reasons never
+quote the value, since it is personal data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+from matching import normalise as norm
+
+from app.ingest.extract import SourceRow
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    field: str
+    reason: str
+
+
+@dataclass
+class CleanRow:
+    """A row that lands: the person's identity fields, one address and one involvement."""
+
+    line: int
+    source_person_id: str
+    given_name: str
+    middle_names: str
+    family_name: str
+    date_of_birth: date | None
+    sex: str | None
+    nhs_number: str | None
+    address: dict[str, object] | None
+    involvement: dict[str, object]
+    dropped: list[Problem] = field(default_factory=list)
+
+
+def _text(fields: dict[str, str], name: str) -> str:
+    return " ".join(fields.get(name, "").split())
+
+
+def _checked(row: SourceRow, dropped: list[Problem], name: str, parse):  # type: ignore[no-untyped-def]
+    """Parse one optional field; a bad value is dropped with its reason."""
+    try:
+        return parse(row.fields.get(name))
+    except norm.InvalidValue as error:
+        dropped.append(Problem(row.line, name, str(error)))
+        return None
+
+
+def _status(raw: str | None) -> str | None:
+    value = (raw or "").strip().lower()
+    if not value:
+        return None
+    if value not in ("open", "closed"):
+        raise norm.InvalidValue("status must be 'open' or 'closed'")
+    return value
+
+
+def derived_involvement_id(source_person_id: str, involvement_type: str, start: date | None) -> str:
+    """The contract's identity for an involvement sent without an id (never the row position)."""
+    basis = "\x1f".join((source_person_id, involvement_type, start.isoformat() if start else ""))
+    return "derived-" + hashlib.sha256(basis.encode()).hexdigest()[:20]
+
+
+def _address(row: SourceRow, dropped: list[Problem]) -> dict[str, object] | None:
+    line_1, line_2, town = (_text(row.fields, n) for n in ("address_line_1", "address_line_2", "town"))
+    raw_postcode = _text(row.fields, "postcode")
+    uprn = _checked(row, dropped, "uprn", norm.normalise_uprn)
+    postcode: norm.Postcode | None = None
+    flagged = False
+    if raw_postcode:
+        try:
+            postcode = norm.normalise_postcode(raw_postcode)
+        except norm.InvalidValue:
+            flagged = True
+            dropped.append(Problem(row.line, "postcode", "not a UK postcode: kept as address text and flagged"))
+    if not (line_1 or line_2 or town or raw_postcode or uprn):
+        return None
+    parts = norm.normalise_address(line_1, line_2, town, postcode, uprn)
+    key = f"uprn:{uprn}" if uprn else "addr:" + parts.key + (f"|{raw_postcode.lower()}" if flagged else "")
+    return {
+        "id": hashlib.sha256(key.encode()).hexdigest()[:24],
+        "line_1": line_1,
+        "line_2": line_2,
+        "town": town,
+        "postcode": postcode.full if postcode else raw_postcode,
+        "postcode_flagged": flagged,
+        "outward": postcode.outward if postcode else "",
+        "sector": postcode.sector if postcode else "",
+        "uprn": uprn or "",
+        "flat": parts.flat,
+        "number": parts.number,
+        "building": parts.building,
+        "street": parts.street,
+        "town_key": parts.town,
+    }
+
+
+def clean(row: SourceRow) -> CleanRow | Problem:
+    """Validate and normalise one row: a CleanRow that lands, or the Problem that rejects it."""
+    if row.problem:
+        return Problem(row.line, "", row.problem)
+    source_person_id = _text(row.fields, "source_person_id")
+    if not source_person_id:
+        return Problem(row.line, "source_person_id", "missing source_person_id")
+    given, family = _text(row.fields, "given_name"), _text(row.fields, "family_name")
+    if not (norm.clean_name(given) or norm.clean_name(family)):
+        return Problem(row.line, "given_name", "neither given_name nor family_name is given")
+    dropped: list[Problem] = []
+    start = _checked(row, dropped, "involvement_start", norm.parse_date)
+    involvement_type = _text(row.fields, "involvement_type")
+    involvement = {
+        "source_id": _text(row.fields, "involvement_id")
+        or derived_involvement_id(source_person_id, involvement_type, start),
+        "involvement_type": involvement_type,
+        "start": start,
+        "last_contact": _checked(row, dropped, "last_contact", norm.parse_date),
+        "status": _checked(row, dropped, "status", _status),
+        **{name: _text(row.fields, name) for name in ("lead_name", "lead_role", "lead_team", "lead_phone", "lead_email")},
+    }
+    return CleanRow(
+        line=row.line,
+        source_person_id=source_person_id,
+        given_name=given,
+        middle_names=_text(row.fields, "middle_names"),
+        family_name=family,
+        date_of_birth=_checked(row, dropped, "date_of_birth", norm.parse_date),
+        sex=_checked(row, dropped, "sex", norm.normalise_sex),
+        nhs_number=_checked(row, dropped, "nhs_number", norm.normalise_nhs_number),
+        address=_address(row, dropped),
+        involvement=involvement,
+        dropped=dropped,
+    )

@@ -1,0 +1,225 @@
+"""The partner extract contract, rule by rule, against a real Neo4j."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from app.db import Graph
+from app.ingest.contract import ExtractRefused
+from app.ingest.pipeline import ingest_file, ingest_rows
+from app.settings import Settings
+
+HEADER = "source_person_id,given_name,family_name,date_of_birth,nhs_number,address_line_1,town,postcode,involvement_type,involvement_start,status\n"
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def graph_dump(graph: Graph) -> list[Any]:
+    """Everything in the graph but timestamps, in a stable order, to prove a reload changed nothing."""
+    nodes = graph.run("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props")
+    rels = graph.run(
+        "MATCH (a)-[r]->(b) RETURN type(r) AS type, properties(r) AS props, "
+        "coalesce(a.id, a.code) AS a, coalesce(b.id, b.code) AS b"
+    )
+    return sorted(repr(row) for row in nodes + rels)
+
+
+def record(graph: Graph, rid: str) -> dict[str, Any]:
+    rows = graph.run("MATCH (s:SourceRecord {id: $id}) RETURN properties(s) AS s", id=rid)
+    return rows[0]["s"] if rows else {}
+
+
+def count(graph: Graph, label: str) -> int:
+    return graph.run(f"MATCH (n:{label}) RETURN count(n) AS n")[0]["n"]
+
+
+def test_csv_with_bom_and_quoted_newlines_lands(graph: Graph, tmp_path: Path) -> None:
+    text = (
+        "\ufeff" + HEADER
+        + 'P1,Amy,Jones,2010-03-04,943 476 5919,"Flat 2, 14 Park Road",Leeds,ls6 2ab,"Child\nProtection Plan",2024-01-05,open\n'
+        + "P2,Ben,Smith,04/03/2011,,3 Mill Lane,Leeds,LS6 2AB,Child in Need,2024-02-01,closed\n"
+    )
+    summary = ingest_file(graph, tmp_path, "CSC", write(tmp_path / "csc.csv", text))
+    assert (summary.rows_read, summary.rows_landed, summary.rows_rejected) == (2, 2, 0)
+    assert summary.records_created == 2 and summary.involvements_created == 2
+    amy = record(graph, "CSC:P1")
+    assert amy["name_variants"] == ["Amy||Jones"]
+    assert [d.iso_format() for d in amy["dobs"]] == ["2010-03-04"]
+    assert amy["nhs_numbers"] == ["9434765919"]
+    assert amy["needs_resolution"] is True and amy["retired"] is False
+    assert [d.iso_format() for d in record(graph, "CSC:P2")["dobs"]] == ["2011-03-04"]
+    types = {r["t"] for r in graph.run("MATCH (i:Involvement) RETURN i.involvement_type AS t")}
+    assert types == {"Child Protection Plan", "Child in Need"}  # whitespace inside a value is collapsed
+    postcodes = {r["p"] for r in graph.run("MATCH (a:SourceAddress) RETURN a.postcode AS p")}
+    assert postcodes == {"LS6 2AB"}
+
+
+def test_header_is_case_insensitive_order_free_and_unknown_columns_warn(graph: Graph, tmp_path: Path) -> None:
+    text = " Family_Name ,FAVOURITE_COLOUR,Source_Person_ID,Given_Name\nJones,blue,P1,Amy\n"
+    summary = ingest_file(graph, tmp_path, "police", write(tmp_path / "p.csv", text))
+    assert summary.unknown_columns == ["favourite_colour"]
+    assert summary.rows_landed == 1
+    assert record(graph, "POLICE:P1")["name_variants"] == ["Amy||Jones"]
+
+
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        ("P1,Amy,Jones\nP2,Ben,Smith\n", "no header row"),
+        ("given_name,family_name\nAmy,Jones\n", "no 'source_person_id' column"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        (b"source_person_id,given_name\nP1,Am\xe9lie\n", "not UTF-8"),
+        ("", "empty"),
+        ('{"given_name": "Amy"}\n', "no line of the file has a 'source_person_id'"),
+    ],
+)
+def test_broken_files_are_refused_whole_and_the_graph_untouched(
+    graph: Graph, tmp_path: Path, content: str | bytes, reason: str
+) -> None:
+    ingest_file(graph, tmp_path, "CSC", write(tmp_path / "ok.csv", HEADER + "P9,Zed,Ox,,,,,,,,\n"))
+    before = graph_dump(graph)
+    with pytest.raises(ExtractRefused, match=reason):
+        ingest_file(graph, tmp_path, "CSC", write(tmp_path / "bad.csv", content))
+    assert graph_dump(graph) == before
+
+
+def test_rows_without_id_or_name_are_rejected_with_line_numbers_and_kept(graph: Graph, tmp_path: Path) -> None:
+    text = HEADER + ",Amy,Jones,,,,,,,,\n" + "P2,,,,,,,,,,\n" + "P3,Cat,Lee,,,,,,,,\n" + "P4,Dan\n"
+    summary = ingest_file(graph, tmp_path, "CSC", write(tmp_path / "csc.csv", text))
+    assert (summary.rows_read, summary.rows_landed, summary.rows_rejected) == (4, 1, 3)
+    with open(summary.rejects_file, newline="") as handle:
+        rejects = list(csv.DictReader(handle))
+    assert [(r["line"], r["reason"]) for r in rejects] == [
+        ("2", "missing source_person_id"),
+        ("3", "neither given_name nor family_name is given"),
+        ("5", "the row has 2 fields but the header has 11"),
+    ]
+    assert rejects[0]["given_name"] == "Amy" and rejects[2]["unparsed_row"] == "P4,Dan"
+    assert Path(summary.rejects_file).stat().st_mode & 0o077 == 0
+    assert count(graph, "SourceRecord") == 1
+    batch = graph.run("MATCH (b:IngestBatch) RETURN properties(b) AS b")[0]["b"]
+    assert (batch["rows_rejected"], batch["rows_landed"], batch["status"]) == (3, 1, "completed")
+
+
+def test_bad_values_are_dropped_as_fields_with_warnings_while_the_row_lands(graph: Graph, tmp_path: Path) -> None:
+    text = HEADER + "P1,Amy,Jones,2023-02-30,943 476 5918,1 Main St,Boston,02134,Visit,yesterday,pending\n"
+    summary = ingest_file(graph, tmp_path, "NHS", write(tmp_path / "nhs.csv", text))
+    assert (summary.rows_landed, summary.fields_dropped) == (1, 5)
+    with open(summary.warnings_file, newline="") as handle:
+        warnings = {(r["line"], r["field"]) for r in csv.DictReader(handle)}
+    assert warnings == {("2", f) for f in ("date_of_birth", "nhs_number", "postcode", "involvement_start", "status")}
+    amy = record(graph, "NHS:P1")
+    assert amy["dobs"] == [] and amy["nhs_numbers"] == []
+    address = graph.run("MATCH (a:SourceAddress) RETURN properties(a) AS a")[0]["a"]
+    assert address["postcode"] == "02134" and address["postcode_flagged"] is True
+    text_out = Path(summary.warnings_file).read_text()
+    assert "943" not in text_out and "2023-02-30" not in text_out
+
+
+def test_aliases_and_address_history_fold_into_one_record(graph: Graph, tmp_path: Path) -> None:
+    text = (
+        "source_person_id,involvement_id,given_name,family_name,date_of_birth,address_line_1,postcode,involvement_start,last_contact\n"
+        "P1,I1,Robert,Smith,1980-01-02,1 Park Road,LS6 2AB,2023-01-01,2023-03-01\n"
+        "P1,I2,Bob,Smyth,02/01/1980,9 Mill Lane,LS6 3CD,2024-05-01,2024-06-01\n"
+    )
+    summary = ingest_file(graph, tmp_path, "POLICE", write(tmp_path / "p.csv", text))
+    assert (summary.records_created, summary.involvements_created) == (1, 2)
+    assert record(graph, "POLICE:P1")["name_variants"] == ["Bob||Smyth", "Robert||Smith"]
+    history = graph.run(
+        "MATCH (:SourceRecord {id: 'POLICE:P1'})-[g:GAVE_ADDRESS]->(a) "
+        "RETURN a.postcode AS postcode, toString(g.first_seen) AS first, toString(g.last_seen) AS last ORDER BY first"
+    )
+    assert history == [
+        {"postcode": "LS6 2AB", "first": "2023-01-01", "last": "2023-03-01"},
+        {"postcode": "LS6 3CD", "first": "2024-05-01", "last": "2024-06-01"},
+    ]
+
+
+def test_reloading_the_same_file_changes_nothing(graph: Graph, tmp_path: Path) -> None:
+    text = HEADER + "P1,Amy,Jones,2010-03-04,,1 Park Road,Leeds,LS6 2AB,Child in Need,,open\nP2,Ben,Ray,,,,,,,,\n"
+    path = write(tmp_path / "csc.csv", text)
+    first = ingest_file(graph, tmp_path, "CSC", path)
+    before = graph_dump(graph)
+    second = ingest_file(graph, tmp_path, "CSC", path)
+    assert graph_dump(graph) == before
+    assert second.unchanged_since_batch == first.batch_id
+    assert (second.records_created, second.records_updated, second.involvements_created) == (0, 0, 0)
+
+
+def test_a_delta_updates_and_queues_only_what_changed(graph: Graph, tmp_path: Path) -> None:
+    ingest_file(graph, tmp_path, "CSC", write(tmp_path / "a.csv", HEADER + "P1,Amy,Jones,,,,,,,,\nP2,Ben,Ray,,,,,,,,\n"))
+    graph.run("MATCH (s:SourceRecord) SET s.needs_resolution = false")
+    summary = ingest_file(graph, tmp_path, "CSC", write(tmp_path / "b.csv", HEADER + "P2,Benjamin,Ray,,,,,,,,\n"))
+    assert (summary.records_created, summary.records_updated) == (0, 1)
+    assert record(graph, "CSC:P1")["needs_resolution"] is False
+    assert record(graph, "CSC:P2")["needs_resolution"] is True
+    assert sorted(record(graph, "CSC:P2")["name_variants"]) == sorted(["Ben||Ray", "Benjamin||Ray"])
+
+
+def test_snapshot_retires_absent_records_and_involvements_without_deleting(graph: Graph, tmp_path: Path) -> None:
+    ingest_file(graph, tmp_path, "FIRE", write(tmp_path / "a.csv", HEADER + "P1,Amy,Jones,,,,,,Visit,,\nP2,Ben,Ray,,,,,,Visit,,\n"))
+    ingest_file(graph, tmp_path, "POLICE", write(tmp_path / "p.csv", HEADER + "X1,Cat,Lee,,,,,,,,\n"))
+    summary = ingest_file(graph, tmp_path, "FIRE", write(tmp_path / "b.csv", HEADER + "P1,Amy,Jones,,,,,,Visit,,\n"), mode="snapshot")
+    assert (summary.records_retired, summary.involvements_retired) == (1, 1)
+    assert record(graph, "FIRE:P2")["retired"] is True
+    assert record(graph, "FIRE:P1")["retired"] is False
+    assert record(graph, "POLICE:X1")["retired"] is False
+    assert count(graph, "SourceRecord") == 3
+    again = ingest_file(graph, tmp_path, "FIRE", write(tmp_path / "c.csv", HEADER + "P2,Ben,Ray,,,,,,Visit,,\n"))
+    assert again.records_updated == 1 and record(graph, "FIRE:P2")["retired"] is False
+
+
+def test_json_lines_are_accepted_like_csv(graph: Graph, tmp_path: Path) -> None:
+    lines = [
+        {"Source_Person_Id": "P1", "given_name": "Amy", "family_name": "Jones", "date_of_birth": "2010-03-04", "colour": "x"},
+        "not json",
+        {"source_person_id": "P2", "family_name": "Ray", "nhs_number": 9434765919},
+    ]
+    text = "\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines) + "\n"
+    summary = ingest_file(graph, tmp_path, "NHS", write(tmp_path / "n.jsonl", text))
+    assert (summary.rows_landed, summary.rows_rejected, summary.unknown_columns) == (2, 1, ["colour"])
+    assert record(graph, "NHS:P2")["nhs_numbers"] == ["9434765919"]
+
+
+def test_missing_involvement_ids_are_derived_so_a_reload_matches_them(graph: Graph, tmp_path: Path) -> None:
+    text = HEADER + "P1,Amy,Jones,,,,,,Child in Need,2024-01-01,open\n"
+    ingest_file(graph, tmp_path, "CSC", write(tmp_path / "a.csv", text))
+    summary = ingest_file(graph, tmp_path, "CSC", write(tmp_path / "b.csv", text.replace(",open", ",closed")))
+    assert (summary.involvements_created, summary.involvements_updated) == (0, 1)
+    assert graph.run("MATCH (i:Involvement) RETURN i.status AS s") == [{"s": "closed"}]
+
+
+def test_rows_from_the_api_use_the_same_pipeline(graph: Graph, tmp_path: Path) -> None:
+    summary = ingest_rows(graph, tmp_path, "POLICE", [{"source_person_id": "P1", "given_name": "Amy"}, {"given_name": "Bo"}])
+    assert (summary.rows_landed, summary.rows_rejected) == (1, 1)
+    assert summary.problems == [{"line": 2, "field": "source_person_id", "reason": "missing source_person_id", "kind": "rejected"}]
+    with pytest.raises(ExtractRefused):
+        ingest_rows(graph, tmp_path, "POLICE", [{"given_name": "Amy"}])
+
+
+def test_cli_exit_status_and_json_summary(graph: Graph, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app import cli
+    from app.cli import ingest as ingest_command
+
+    monkeypatch.setattr(ingest_command, "get_settings", lambda: settings)
+    runner = CliRunner()
+    good = write(tmp_path / "g.csv", HEADER + "P1,Amy,Jones,,,,,,,,\n,No,Id,,,,,,,,\n")
+    result = runner.invoke(cli.main, ["ingest", "--source", "CSC", "--json", str(good)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["rows_rejected"] == 1
+    bad = write(tmp_path / "b.csv", "just,some,words\n")
+    result = runner.invoke(cli.main, ["ingest", "--source", "CSC", str(bad)])
+    assert result.exit_code == 2
+    assert "refused: the file has no header row" in result.output
