@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import json
 from pathlib import Path
 from typing import Any
@@ -211,9 +212,8 @@ def test_rows_from_the_api_use_the_same_pipeline(graph: Graph, tmp_path: Path) -
 
 def test_cli_exit_status_and_json_summary(graph: Graph, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from app import cli
-    from app.cli import ingest as ingest_command
 
-    monkeypatch.setattr(ingest_command, "get_settings", lambda: settings)
+    monkeypatch.setattr(importlib.import_module("app.cli.ingest"), "get_settings", lambda: settings)
     runner = CliRunner()
     good = write(tmp_path / "g.csv", HEADER + "P1,Amy,Jones,,,,,,,,\n,No,Id,,,,,,,,\n")
     result = runner.invoke(cli.main, ["ingest", "--source", "CSC", "--json", str(good)])
