@@ -7,6 +7,7 @@ import click
 from app.cli.db import db
 from app.cli.ingest import ingest
 from app.cli.neo4j import neo4j_group
+from app.cli.seed import seed
 from app.cli.serve import serve
 
 
@@ -23,3 +24,4 @@ main.add_command(neo4j_group)
 main.add_command(db)
 main.add_command(serve)
 main.add_command(ingest)
+main.add_command(seed)
