@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from app.cli.db import db
+from app.cli.evaluate import evaluate
 from app.cli.ingest import ingest
 from app.cli.neo4j import neo4j_group
 from app.cli.seed import seed
@@ -25,3 +26,4 @@ main.add_command(db)
 main.add_command(serve)
 main.add_command(ingest)
 main.add_command(seed)
+main.add_command(evaluate)
