@@ -1,0 +1,93 @@
+"""Candidate pairs: only records sharing a blocking key are ever compared.
+
+Several keys, each over every name variant, date and address a record has, so one
+error (a typo, a missing date, a swapped day and month) never hides a true pair from all
+of them. Keys shared by too many records say nothing and are skipped.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from matching.normalise import given_name_root, phonetic_key
+from matching.records import MatchRecord, usable_dobs
+
+MAX_BLOCK = 300
+
+
+def _keys(record: MatchRecord) -> set[str]:
+    keys: set[str] = {f"nhs:{n}" for n in record.nhs_numbers}
+    dobs = usable_dobs(record)
+    postcodes = {a.postcode for a in record.addresses if a.postcode}
+    uprns = {a.uprn for a in record.addresses if a.uprn}
+    for name in record.names:
+        given = name.given.split()[0] if name.given else ""
+        family_tokens = name.family.split()
+        families = {phonetic_key(t) for t in family_tokens} | ({phonetic_key("".join(family_tokens))} if family_tokens else set())
+        root = given_name_root(given) if given else ""
+        # Given and family swapped: block on each name as either.
+        given_as_family = phonetic_key(given) if given else ""
+        for dob in dobs:
+            swapped = f"{dob.year}-{dob.day:02d}-{dob.month:02d}" if dob.day <= 12 else ""
+            for fam in families | {given_as_family} - {""}:
+                keys.add(f"dob-fam:{dob.isoformat()}:{fam}")
+                if swapped:
+                    keys.add(f"dob-fam:{swapped}:{fam}")
+            if root:
+                keys.add(f"dob-given:{dob.isoformat()}:{root}")
+            keys.add(f"year-fam-given:{dob.year}:{''.join(sorted(families))}:{given[:1]}")
+        for fam in families:
+            if root:
+                keys.add(f"fam-given:{fam}:{root}")
+            for postcode in postcodes:
+                keys.add(f"postcode-fam:{postcode}:{fam}")
+        for uprn in uprns:
+            keys.add(f"uprn-initial:{uprn}:{given[:1]}")
+    return keys
+
+
+@dataclass(frozen=True)
+class Candidates:
+    left: np.ndarray  # record indexes, left < right
+    right: np.ndarray
+    keys_skipped: int
+
+
+def candidate_pairs(records: Sequence[MatchRecord], focus: Iterable[int] | None = None) -> Candidates:
+    """All pairs sharing a key; with ``focus``, only pairs touching one of those indexes."""
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for index, record in enumerate(records):
+        for key in _keys(record):
+            blocks[key].append(index)
+    focus_mask = None
+    if focus is not None:
+        focus_mask = np.zeros(len(records), dtype=bool)
+        focus_mask[list(focus)] = True
+    codes: list[np.ndarray] = []
+    skipped = 0
+    n = np.int64(len(records))
+    for members in blocks.values():
+        size = len(members)
+        if size < 2:
+            continue
+        if size > MAX_BLOCK:
+            skipped += 1
+            continue
+        ids = np.asarray(members, dtype=np.int64)
+        if focus_mask is not None and not focus_mask[ids].any():
+            continue
+        i, j = np.triu_indices(size, k=1)
+        a, b = ids[i], ids[j]
+        if focus_mask is not None:
+            keep = focus_mask[a] | focus_mask[b]
+            a, b = a[keep], b[keep]
+        codes.append(np.minimum(a, b) * n + np.maximum(a, b))
+    if not codes:
+        empty = np.empty(0, dtype=np.int64)
+        return Candidates(empty, empty, skipped)
+    unique = np.unique(np.concatenate(codes))
+    return Candidates(unique // n, unique % n, skipped)

@@ -1,0 +1,109 @@
+"""From scored pairs to people: connected components, guarded against chaining.
+
+Links above the match threshold join records into components. A component may chain
+through a weak link into someone else (a parent and a child who share a name); where two
+of its records strongly disagree — different NHS numbers, dates of birth years apart,
+the pattern of twins, or a reviewer's "not the same person" — it is cut at its weakest
+links between them. Reviewers' "same person" always joins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Iterable, Mapping, Sequence
+
+import networkx as nx
+from rapidfuzz.distance import JaroWinkler
+
+from matching.normalise import given_name_roots
+from matching.records import MatchRecord, usable_dobs
+
+DOB_GAP_DAYS = 730
+MAX_GUARDED_COMPONENT = 400
+
+
+@dataclass(frozen=True)
+class Link:
+    a: str
+    b: str
+    weight: float
+
+
+def _given_names(record: MatchRecord) -> set[str]:
+    return {n.given.split()[0] for n in record.names if n.given}
+
+
+def _twins(a: MatchRecord, b: MatchRecord, dobs_a: tuple[date, ...], dobs_b: tuple[date, ...]) -> bool:
+    """Same birthday and surname but plainly different given names: twins, not one person."""
+    if not set(dobs_a) & set(dobs_b):
+        return False
+    if not {n.family for n in a.names} & {n.family for n in b.names}:
+        return False
+    given_a, given_b = _given_names(a), _given_names(b)
+    if not given_a or not given_b or any(len(g) == 1 for g in given_a | given_b):
+        return False
+    for x in given_a:
+        for y in given_b:
+            if given_name_roots(x) & given_name_roots(y) or JaroWinkler.normalized_similarity(x, y) >= 0.8:
+                return False
+    return True
+
+
+def conflict(a: MatchRecord, b: MatchRecord) -> bool:
+    """Two records that cannot be one person whatever links them."""
+    if a.nhs_numbers and b.nhs_numbers and not set(a.nhs_numbers) & set(b.nhs_numbers):
+        return True
+    dobs_a, dobs_b = usable_dobs(a), usable_dobs(b)
+    if dobs_a and dobs_b and min(abs((x - y).days) for x in dobs_a for y in dobs_b) > DOB_GAP_DAYS:
+        return True
+    return _twins(a, b, dobs_a, dobs_b)
+
+
+def _cut_conflicts(component: nx.Graph, records: Mapping[str, MatchRecord], cannot: set[frozenset[str]],
+                   must: set[frozenset[str]]) -> None:
+    """Remove the cheapest set of links separating every conflicting pair, in place."""
+    nodes = sorted(component.nodes)
+    if len(nodes) > MAX_GUARDED_COMPONENT:
+        return
+    conflicts = [
+        (x, y) for i, x in enumerate(nodes) for y in nodes[i + 1:]
+        if frozenset((x, y)) not in must
+        and (frozenset((x, y)) in cannot or conflict(records[x], records[y]))
+    ]
+    for x, y in conflicts:
+        if not nx.has_path(component, x, y):
+            continue
+        for u, v, data in component.edges(data=True):
+            # Reviewers' "same person" links are never cut.
+            data["capacity"] = float("inf") if frozenset((u, v)) in must else max(data["weight"], 0.01)
+        try:
+            _, (side_x, side_y) = nx.minimum_cut(component, x, y, capacity="capacity")
+        except nx.NetworkXUnbounded:
+            continue  # joined only through reviewers' decisions: the reviewers win
+        component.remove_edges_from([(u, v) for u in side_x for v in component[u] if v in side_y])
+
+
+def cluster(record_ids: Iterable[str], links: Iterable[Link], records: Mapping[str, MatchRecord],
+            must_link: Sequence[tuple[str, str]] = (), cannot_link: Sequence[tuple[str, str]] = ()) -> list[list[str]]:
+    """Every record id in exactly one cluster."""
+    cannot = {frozenset(p) for p in cannot_link}
+    must = {frozenset(p) for p in must_link}
+    graph = nx.Graph()
+    graph.add_nodes_from(record_ids)
+    for link in links:
+        if frozenset((link.a, link.b)) not in cannot and link.a in graph and link.b in graph:
+            graph.add_edge(link.a, link.b, weight=link.weight)
+    for a, b in must_link:
+        if a in graph and b in graph:
+            graph.add_edge(a, b, weight=float("inf"))
+    clusters: list[list[str]] = []
+    for nodes in nx.connected_components(graph):
+        if len(nodes) > 1:
+            component = graph.subgraph(nodes).copy()
+            _cut_conflicts(component, records, cannot, must)
+            clusters.extend(sorted(part) for part in nx.connected_components(component))
+        else:
+            clusters.append(sorted(nodes))
+    return clusters
+

@@ -1,0 +1,188 @@
+"""A Fellegi-Sunter match model whose parameters come from the data, without labels.
+
+u (how often a level occurs between two random records) is counted on random pairs; m
+(how often it occurs between records of one person) and the share of true matches among
+candidates are estimated by expectation-maximisation over the candidate pairs. An exact
+surname or given name counts for more when the name is rare: its u is the name's own
+frequency rather than the average.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+from matching.compare import FIELDS, LEVELS, RecordFeatures, compare
+from matching.records import MatchRecord
+
+EM_ITERATIONS = 25
+RANDOM_PAIRS = 200_000
+_FLOOR = 1e-6
+
+
+@dataclass
+class ModelParams:
+    m: dict[str, list[float]]
+    u: dict[str, list[float]]
+    prior: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"m": self.m, "u": self.u, "prior": self.prior}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ModelParams":
+        return cls(m={k: list(v) for k, v in data["m"].items()}, u={k: list(v) for k, v in data["u"].items()},
+                   prior=float(data["prior"]))
+
+    def level_weights(self) -> list[np.ndarray]:
+        """log2(m/u) per field and level; level 0 (missing) weighs nothing."""
+        weights = []
+        for name in FIELDS:
+            m, u = np.maximum(self.m[name], _FLOOR), np.maximum(self.u[name], _FLOOR)
+            w = np.log2(m / u)
+            w[0] = 0.0
+            weights.append(w)
+        return weights
+
+
+def _distribution(column: np.ndarray, levels: int, weights: np.ndarray | None = None) -> list[float]:
+    counts = np.bincount(column, weights=weights, minlength=levels).astype(float)
+    counts[0] = 0.0
+    counts[1:] += 0.5  # smoothing: no level is ever impossible
+    return list(counts / counts.sum())
+
+
+def estimate_u(features: RecordFeatures, records: Sequence[MatchRecord], seed: int = 0) -> dict[str, list[float]]:
+    """u from random pairs; the address's u from random pairs that share a surname.
+
+    Relatives share surname and address together, so among candidates (which share a
+    surname) an address agreement is far less telling than among random pairs.
+    """
+    rng = np.random.default_rng(seed)
+    n_records = len(records)
+    size = min(RANDOM_PAIRS, max(1, n_records * (n_records - 1) // 2))
+    a = rng.integers(0, n_records, size)
+    b = rng.integers(0, n_records, size)
+    keep = a != b
+    levels = compare(features, a[keep], b[keep])
+    u = {name: _distribution(levels[:, i], len(LEVELS[name])) for i, name in enumerate(FIELDS)}
+    same_a, same_b = _same_surname_pairs(records, rng, size)
+    if len(same_a) >= 100:
+        conditional = compare(features, same_a, same_b)[:, FIELDS.index("address")]
+        u["address"] = _distribution(conditional, len(LEVELS["address"]))
+    return u
+
+
+def _same_surname_pairs(records: Sequence[MatchRecord], rng: np.random.Generator, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Random pairs of distinct records with the same first surname, sampled with NumPy."""
+    codes: dict[str, int] = {}
+    family = np.array([codes.setdefault(_first_family(r), len(codes)) if _first_family(r) else -1 for r in records])
+    order = np.argsort(family, kind="stable")
+    order = order[family[order] >= 0]
+    sorted_family = family[order]
+    starts = np.searchsorted(sorted_family, sorted_family, side="left")
+    ends = np.searchsorted(sorted_family, sorted_family, side="right")
+    shared = np.flatnonzero(ends - starts > 1)
+    if not len(shared):
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    first = rng.choice(shared, size)
+    second = starts[first] + rng.integers(0, (ends - starts)[first] - 1)
+    second = np.where(second >= first, second + 1, second)  # never the same record
+    return order[first], order[second]
+
+
+def _initial_m() -> dict[str, list[float]]:
+    m = {}
+    for name in FIELDS:
+        n = len(LEVELS[name])
+        ramp = np.array([0.0] + [2.0 ** (i * 2) for i in range(n - 1)])
+        m[name] = list(ramp / ramp.sum())
+    return m
+
+
+def _anchored_m(levels: np.ndarray) -> dict[str, list[float]]:
+    """m as first seen among pairs a strong identifier already vouches for.
+
+    Pairs sharing an NHS number show how the other fields vary within one person; pairs
+    agreeing exactly on both names and date of birth show how NHS numbers do. Fields
+    with too few such pairs keep the textbook starting ramp.
+    """
+    m = _initial_m()
+    nhs_equal = levels[:, FIELDS.index("nhs")] == len(LEVELS["nhs"]) - 1
+    names_and_dob = np.all(
+        [levels[:, FIELDS.index(n)] == len(LEVELS[n]) - 1 for n in ("given", "family", "dob")], axis=0)
+    for i, name in enumerate(FIELDS):
+        anchor = names_and_dob if name == "nhs" else nhs_equal
+        column = levels[anchor, i]
+        if np.count_nonzero(column) >= 30:
+            m[name] = _distribution(column, len(LEVELS[name]))
+    return m
+
+
+def estimate(levels: np.ndarray, u: dict[str, list[float]]) -> ModelParams:
+    """m from identifier-vouched pairs, u as given, and the match prior by EM.
+
+    Full EM over m drifts: relatives agree on surname and address together, and with
+    every iteration households look more like one person. m is therefore taken from the
+    pairs a strong identifier vouches for, and EM estimates only the share of matches.
+    """
+    params = ModelParams(m=_anchored_m(levels), u=u, prior=0.1)
+    for _ in range(EM_ITERATIONS):
+        prior = float(np.clip(match_probability(levels, params).mean(), 1e-4, 0.9999))
+        if abs(prior - params.prior) < 1e-5:
+            break
+        params.prior = prior
+    return params
+
+
+def match_weight(levels: np.ndarray, params: ModelParams) -> np.ndarray:
+    weights = params.level_weights()
+    total = np.full(len(levels), np.log2(params.prior / (1 - params.prior)))
+    for i, w in enumerate(weights):
+        total += w[levels[:, i]]
+    return total
+
+
+def match_probability(levels: np.ndarray, params: ModelParams, adjustment: np.ndarray | None = None) -> np.ndarray:
+    weight = match_weight(levels, params) + (0 if adjustment is None else adjustment)
+    return 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))
+
+
+def _first_given(record: MatchRecord) -> str:
+    return record.names[0].given.split()[0] if record.names and record.names[0].given else ""
+
+
+def _first_family(record: MatchRecord) -> str:
+    return record.names[0].family if record.names else ""
+
+
+@dataclass(frozen=True)
+class TermFrequencies:
+    """How common each record's first given and family name is, for the exact-match adjustment."""
+
+    given: np.ndarray  # per record: share of records with the same first given name
+    family: np.ndarray
+
+    @classmethod
+    def of(cls, records: Sequence[MatchRecord]) -> "TermFrequencies":
+        total = max(1, len(records))
+        arrays = []
+        for pick in (_first_given, _first_family):
+            values = [pick(r) for r in records]
+            counts = Counter(values)
+            arrays.append(np.array([counts[v] / total if v else 0.0 for v in values]))
+        return cls(*arrays)
+
+
+def tf_adjustment(left: np.ndarray, levels: np.ndarray, params: ModelParams, tf: TermFrequencies) -> np.ndarray:
+    """Extra weight for exact name matches on rare names (negative for very common ones)."""
+    adjust = np.zeros(len(left))
+    for name, frequencies in (("given", tf.given), ("family", tf.family)):
+        exact_level = len(LEVELS[name]) - 1
+        frequency = frequencies[left]
+        exact = (levels[:, FIELDS.index(name)] == exact_level) & (frequency > 0)
+        adjust[exact] += np.log2(params.u[name][exact_level] / np.maximum(frequency[exact], _FLOOR))
+    return adjust

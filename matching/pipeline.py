@@ -1,0 +1,102 @@
+"""One resolution: block, compare, score, cluster.
+
+``score_pairs`` scores candidate pairs (all of them, or only those touching a focus set
+for an incremental run with stored parameters); ``resolve_records`` runs the whole chain
+and returns clusters, the scored links worth keeping, and the fitted parameters.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+from matching.blocking import candidate_pairs
+from matching.cluster import Link, cluster
+from matching.compare import FIELDS, LEVELS, RecordFeatures, compare
+from matching.model import ModelParams, TermFrequencies, estimate, estimate_u, match_probability, match_weight, tf_adjustment
+from matching.records import MatchRecord
+
+MATCH_PROBABILITY = 0.999
+POSSIBLE_PROBABILITY = 0.5
+
+
+@dataclass
+class ScoredPair:
+    a: str
+    b: str
+    weight: float
+    probability: float
+    explanation: str  # JSON: field -> [level name, weight contributed]
+
+    @property
+    def review(self) -> bool:
+        return self.probability < MATCH_PROBABILITY
+
+
+@dataclass
+class Resolution:
+    clusters: list[list[str]]
+    pairs: list[ScoredPair]  # every pair at or above the "possible" threshold
+    params: ModelParams
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def review_queue(self) -> list[ScoredPair]:
+        return [p for p in self.pairs if p.review]
+
+
+def _explanations(levels: np.ndarray, params: ModelParams, adjustment: np.ndarray) -> list[str]:
+    weights = params.level_weights()
+    out = []
+    for row, adjust in zip(levels, adjustment):
+        detail = {name: [LEVELS[name][row[i]], round(float(weights[i][row[i]]), 2)] for i, name in enumerate(FIELDS)}
+        detail["name_frequency"] = ["adjustment", round(float(adjust), 2)]
+        out.append(json.dumps(detail, separators=(",", ":")))
+    return out
+
+
+def score_pairs(records: Sequence[MatchRecord], params: ModelParams | None = None,
+                focus: Iterable[int] | None = None) -> tuple[list[ScoredPair], ModelParams, dict[str, Any]]:
+    """Scored pairs above the "possible" threshold; estimates parameters when none are given."""
+    timings: dict[str, Any] = {}
+    started = time.perf_counter()
+    candidates = candidate_pairs(records, focus)
+    timings["blocking_s"] = round(time.perf_counter() - started, 2)
+    features = RecordFeatures.build(records)
+    started = time.perf_counter()
+    levels = compare(features, candidates.left, candidates.right)
+    timings["compare_s"] = round(time.perf_counter() - started, 2)
+    if params is None:
+        started = time.perf_counter()
+        params = estimate(levels, estimate_u(features, records))
+        timings["estimate_s"] = round(time.perf_counter() - started, 2)
+    adjustment = tf_adjustment(candidates.left, levels, params, TermFrequencies.of(records))
+    probability = match_probability(levels, params, adjustment)
+    weight = match_weight(levels, params) + adjustment
+    keep = np.flatnonzero(probability >= POSSIBLE_PROBABILITY)
+    explanations = _explanations(levels[keep], params, adjustment[keep])
+    pairs = [
+        ScoredPair(records[candidates.left[k]].record_id, records[candidates.right[k]].record_id,
+                   float(weight[k]), float(probability[k]), explanation)
+        for k, explanation in zip(keep, explanations)
+    ]
+    stats = {"candidate_pairs": int(len(candidates.left)), "blocks_skipped": candidates.keys_skipped,
+             "possible_pairs": len(pairs), **timings}
+    return pairs, params, stats
+
+
+def resolve_records(records: Sequence[MatchRecord], *, must_link: Sequence[tuple[str, str]] = (),
+                    cannot_link: Sequence[tuple[str, str]] = (), params: ModelParams | None = None) -> Resolution:
+    """A full resolution of ``records``."""
+    pairs, params, stats = score_pairs(records, params)
+    started = time.perf_counter()
+    links = [Link(p.a, p.b, p.weight) for p in pairs if not p.review]
+    by_id = {r.record_id: r for r in records}
+    clusters = cluster(by_id, links, by_id, must_link, cannot_link)
+    stats["cluster_s"] = round(time.perf_counter() - started, 2)
+    stats["people"] = len(clusters)
+    return Resolution(clusters, pairs, params, stats)

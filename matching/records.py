@@ -1,0 +1,47 @@
+"""What the matcher sees of a source record: every name variant, date, number and address.
+
+A record folds all the rows an agency sent under one ``source_person_id``, so it carries
+several variants of each field and comparisons take the best agreement between them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class NameVariant:
+    given: str  # cleaned by normalise.clean_name
+    middle: str
+    family: str
+
+
+@dataclass(frozen=True)
+class RecordAddress:
+    postcode: str
+    uprn: str
+    flat: str
+    number: str
+    building: str
+    street: str
+    town: str
+
+
+@dataclass(frozen=True)
+class MatchRecord:
+    record_id: str  # "AGENCY:source_person_id"
+    agency: str
+    names: tuple[NameVariant, ...]
+    dobs: tuple[date, ...]
+    sex: str | None
+    nhs_numbers: tuple[str, ...]
+    addresses: tuple[RecordAddress, ...]
+
+
+PLACEHOLDER_DOBS = frozenset({date(1900, 1, 1), date(1901, 1, 1), date(1800, 1, 1)})
+
+
+def usable_dobs(record: MatchRecord) -> tuple[date, ...]:
+    """Dates of birth worth comparing: placeholders some systems write are treated as missing."""
+    return tuple(d for d in record.dobs if d not in PLACEHOLDER_DOBS)
