@@ -57,6 +57,14 @@ MIGRATIONS: tuple[Migration, ...] = (
             "OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
         ),
     ),
+    Migration(
+        3,
+        "review queue: find pairs flagged for review and their decisions without scanning",
+        (
+            "CREATE INDEX similar_review IF NOT EXISTS FOR ()-[e:SIMILAR]-() ON (e.review)",
+            "CREATE INDEX review_decision_pair IF NOT EXISTS FOR (n:ReviewDecision) ON (n.record_a, n.record_b)",
+        ),
+    ),
 )
 
 CODE_VERSION = MIGRATIONS[-1].version

@@ -156,7 +156,7 @@ RETURN other.id AS id, distance ORDER BY distance, id SKIP $skip LIMIT $limit
 
 REVIEW_QUEUE = """
 MATCH (a:SourceRecord)-[e:SIMILAR]->(b:SourceRecord)
-WHERE e.review
+WHERE e.review = true
 WITH a, b, e, CASE WHEN a.id < b.id THEN [a, b] ELSE [b, a] END AS pair
 WITH pair[0] AS x, pair[1] AS y, e
 WHERE NOT EXISTS { MATCH (d:ReviewDecision {record_a: x.id, record_b: y.id}) }
