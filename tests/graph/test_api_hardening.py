@@ -1,0 +1,110 @@
+"""What a hostile or careless client cannot do: deep or wide queries (fragments included),
+huge bodies, GET, batches, introspection and suggestions in production, leaked internals,
+and reading data when the audit cannot be written."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.testclient import TestClient
+
+from tests.graph.api_fixtures import WILLIAM, Api, api, api_settings, create_app, errors_at  # noqa: F401
+from app.settings import Settings  # noqa: I001 (after the fixtures, which skip until auth and audit land)
+from resolvers import data
+
+
+def _nested(depth: int) -> str:
+    inner = "id"
+    for _ in range(depth):
+        inner = f"household {{ person {{ {inner} }} }}"
+    return f'query {{ person(id: "{WILLIAM}") {{ {inner} }} }}'
+
+
+def test_depth_limit(api: Api) -> None:
+    assert "errors" not in api.gql(_nested(3))
+    body = api.gql(_nested(5))
+    assert body.get("data") is None
+    assert "exceeds maximum operation depth" in body["errors"][0]["message"]
+
+
+def test_depth_limit_holds_through_fragments(api: Api) -> None:
+    query = f"""query {{ person(id: "{WILLIAM}") {{ ...A }} }}
+    fragment A on Person {{ household {{ person {{ ...B }} }} }}
+    fragment B on Person {{ household {{ person {{ ...C }} }} }}
+    fragment C on Person {{ household {{ person {{ ...D }} }} }}
+    fragment D on Person {{ household {{ person {{ ...E }} }} }}
+    fragment E on Person {{ household {{ person {{ id }} }} }}"""
+    body = api.gql(query)
+    assert body.get("data") is None
+    assert "exceeds maximum operation depth" in body["errors"][0]["message"]
+
+
+def test_alias_limit_including_fragments(api: Api) -> None:
+    fields = " ".join(f"a{i}: id" for i in range(10))
+    query = f"""query {{ person(id: "{WILLIAM}") {{ ...F {" ".join(f"b{i}: id" for i in range(10))} }} }}
+    fragment F on Person {{ {fields} }}"""
+    body = api.gql(query)
+    assert body.get("data") is None
+    assert "aliases found" in body["errors"][0]["message"]
+    assert api.audit_events() == []
+
+
+def test_token_limit(api: Api) -> None:
+    body = api.gql("query { " + "__typename " * 3000 + "}")
+    assert body.get("data") is None
+    assert "token" in body["errors"][0]["message"].lower()
+
+
+def test_get_batches_and_oversized_bodies_are_refused(api: Api) -> None:
+    token = api.token("practitioner")
+    headers = {"Authorization": f"Bearer {token}", "X-MAST-Purpose": "CASE-1"}
+    assert api.client.get("/graphql", params={"query": "{ __typename }"}, headers=headers).status_code == 405
+    assert api.client.get("/graphql", headers={"Accept": "text/html"}).status_code == 405
+    batch = [{"query": "{ __typename }"}, {"query": "{ __typename }"}]
+    assert api.client.post("/graphql", json=batch, headers=headers).status_code == 400
+    huge = {"query": "{ __typename }", "variables": {"x": "a" * 1_100_000}}
+    assert api.client.post("/graphql", json=huge, headers=headers).status_code == 413
+
+
+def test_no_introspection_or_suggestions_outside_development(api: Api) -> None:
+    body = api.gql("query { __schema { types { name } } }")
+    assert body.get("data") is None and "introspection" in body["errors"][0]["message"].lower()
+    typo = api.gql(f'query {{ person(id: "{WILLIAM}") {{ nam }} }}')
+    assert "Did you mean" not in typo["errors"][0]["message"]
+
+
+def test_development_allows_introspection(api_settings: Settings, graph: object) -> None:
+    with TestClient(create_app(api_settings.with_overrides(env="development"))) as client:
+        dev = Api(client, api_settings, graph)  # type: ignore[arg-type]
+        assert dev.gql("query { __schema { queryType { name } } }")["data"]["__schema"]["queryType"]["name"] == "Query"
+        assert "graphiql" in client.get("/graphql", headers={"Accept": "text/html"}).text.lower()
+        assert client.get("/graphql", params={"query": "{ __typename }"}).status_code == 405
+
+
+def test_unexpected_errors_are_masked(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object) -> None:
+        raise RuntimeError("bolt://secret-host internal detail")
+
+    monkeypatch.setattr(data, "persons", broken)
+    body = api.gql(f'query {{ person(id: "{WILLIAM}") {{ id }} }}')
+    assert errors_at(body)["person"] == "Internal error."
+    assert "secret-host" not in str(body)
+
+
+def test_no_data_leaves_when_the_audit_cannot_be_written(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.audit.log import AuditWriteError
+
+    def refuse(*args: object) -> None:
+        raise AuditWriteError("chain unavailable")
+
+    monkeypatch.setattr("resolvers.http.append_event", refuse)
+    response = api.post(f'query {{ person(id: "{WILLIAM}") {{ name }} }}')
+    assert response.status_code == 500
+    assert "William" not in response.text and "chain" not in response.text
+
+
+def test_missing_or_garbage_tokens_get_401(api: Api) -> None:
+    query = {"query": f'query {{ person(id: "{WILLIAM}") {{ id }} }}'}
+    assert api.client.post("/graphql", json=query).status_code == 401
+    bad = {"Authorization": "Bearer not-a-token", "X-MAST-Purpose": "CASE-1"}
+    assert api.client.post("/graphql", json=query, headers=bad).status_code == 401
+    assert api.audit_events() == []

@@ -1,0 +1,105 @@
+"""Practitioners' reads: a person with involvements, contacts, addresses, household,
+lineage and match explanation; superseded ids; sensitive types; addresses; traversal."""
+
+from __future__ import annotations
+
+from tests.graph.api_fixtures import OLD, PARK_ROAD, SARAH, WILLIAM, Api, api, api_settings, errors_at  # noqa: F401
+
+PERSON = """
+query($id: ID!) {
+  person(id: $id) {
+    id name dateOfBirth ageBand sex nhsNumber knownTo
+    involvements { agency type sensitive start lastContact status leadWorker { name role team phone email } }
+    agencySummary { agency involvementCount openInvolvements lastIntervention contact { name phone } }
+    addresses { firstSeen lastSeen address { id line1 town postcode outward uprn } }
+    household { person { id name } address { id } }
+    sourceRecords { id agency sourcePersonId batches }
+    matchExplanation { recordA recordB probability review explanation }
+  }
+}
+"""
+
+
+def test_person_with_involvements_contacts_and_lineage(api: Api) -> None:
+    body = api.gql(PERSON, {"id": WILLIAM})
+    assert "errors" not in body, body
+    person = body["data"]["person"]
+    assert person["id"] == WILLIAM
+    assert person["name"] == "William Smith"
+    assert person["dateOfBirth"] == "2012-03-04"
+    assert person["nhsNumber"] == "9434765919"
+    assert person["knownTo"] == ["CSC", "NHS", "POLICE"]
+    by_agency = {i["agency"]: i for i in person["involvements"]}
+    assert by_agency["CSC"]["type"] == "Child Protection Plan"
+    assert by_agency["CSC"]["leadWorker"]["phone"] == "0113 496 0001"
+    summary = {s["agency"]: s for s in person["agencySummary"]}
+    assert summary["CSC"]["lastIntervention"] == "2025-10-01"
+    assert summary["POLICE"]["contact"]["name"] == "DC Robin Brown"
+    assert [a["address"]["id"] for a in person["addresses"]] == [PARK_ROAD]
+    assert person["addresses"][0]["address"]["postcode"] == "LS6 2AB"
+    assert [m["person"]["id"] for m in person["household"]] == [SARAH]
+    assert {r["id"] for r in person["sourceRecords"]} == {"CSC:c1", "POLICE:p1", "NHS:n1"}
+    assert all(r["batches"] for r in person["sourceRecords"])
+    pairs = {(e["recordA"], e["recordB"]) for e in person["matchExplanation"]}
+    assert pairs == {("CSC:c1", "POLICE:p1"), ("CSC:c1", "NHS:n1")}
+    assert person["matchExplanation"][0]["explanation"]["dob"]["level"] == "exact"
+
+
+def test_sensitive_type_shows_only_as_known_to_with_contact(api: Api) -> None:
+    police = api.gql(PERSON, {"id": WILLIAM})["data"]["person"]["involvements"]
+    shown = next(i for i in police if i["agency"] == "POLICE")
+    assert shown["type"] == "known to POLICE" and shown["sensitive"] is True
+    assert shown["leadWorker"]["phone"] == "0113 496 0999"
+    assert "Domestic abuse" not in str(api.post(PERSON, {"id": WILLIAM}).text)
+    own = api.gql(PERSON, {"id": WILLIAM}, agency="POLICE")["data"]["person"]["involvements"]
+    assert next(i for i in own if i["agency"] == "POLICE")["type"] == "Domestic abuse incident"
+
+
+def test_superseded_id_resolves_to_the_survivor(api: Api) -> None:
+    body = api.gql("query($id: ID!) { person(id: $id) { id name } }", {"id": OLD})
+    assert body["data"]["person"] == {"id": WILLIAM, "name": "William Smith"}
+
+
+def test_unknown_id_is_null_without_error(api: Api) -> None:
+    body = api.gql("query { person(id: \"P-nobody\") { id } }")
+    assert body == {"data": {"person": None}}
+
+
+def test_address_residents_and_involvements_by_agency(api: Api) -> None:
+    query = """query($id: ID!) { address(id: $id) { id line1 postcode
+        residents { person { id } firstSeen lastSeen }
+        involvements { agency involvements { type leadWorker { name } } } } }"""
+    address = api.gql(query, {"id": PARK_ROAD})["data"]["address"]
+    assert address["line1"] == "14 Park Road"
+    assert {r["person"]["id"] for r in address["residents"]} == {WILLIAM, SARAH}
+    assert [a["agency"] for a in address["involvements"]] == ["CSC", "FIRE", "NHS", "POLICE"]
+
+
+def test_search_addresses_by_postcode_uprn_and_text(api: Api) -> None:
+    query = "query($p: String, $u: String, $t: String) { searchAddresses(postcode: $p, uprn: $u, text: $t) { id } }"
+    for variables in ({"p": "ls6 2ab"}, {"u": "100000000014"}, {"t": "park road"}, {"p": "LS62AB", "t": "14 park"}):
+        assert api.gql(query, variables)["data"]["searchAddresses"] == [{"id": PARK_ROAD}], variables
+
+
+def test_multi_agency_people_pages_with_cursors(api: Api) -> None:
+    query = """query($after: String) { multiAgencyPeople(minAgencies: 2, since: "2025-01-01", first: 1, after: $after) {
+        edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }"""
+    first = api.gql(query)["data"]["multiAgencyPeople"]
+    assert first["pageInfo"]["hasNextPage"] is True
+    second = api.gql(query, {"after": first["pageInfo"]["endCursor"]})["data"]["multiAgencyPeople"]
+    assert second["pageInfo"]["hasNextPage"] is False
+    ids = [e["node"]["id"] for e in first["edges"] + second["edges"]]
+    assert sorted(ids) == sorted([WILLIAM, SARAH])
+    recent = api.gql('query { multiAgencyPeople(minAgencies: 3, since: "2025-01-01") { edges { node { id } } } }')
+    assert [e["node"]["id"] for e in recent["data"]["multiAgencyPeople"]["edges"]] == [WILLIAM]
+
+
+def test_connections_traverse_households_with_depth_and_pages(api: Api) -> None:
+    query = """query($id: ID!, $after: String) { connections(personId: $id, depth: 2, first: 1, after: $after) {
+        edges { distance node { id } } pageInfo { hasNextPage endCursor } } }"""
+    page = api.gql(query, {"id": WILLIAM})["data"]["connections"]
+    assert page["edges"] == [{"distance": 1, "node": {"id": SARAH}}]
+    assert page["pageInfo"]["hasNextPage"] is False
+    deep = api.gql('query { connections(personId: "P-william", depth: 9) { edges { node { id } } } }')
+    assert deep["data"]["connections"] is None
+    assert "depth must be between" in errors_at(deep)["connections"]

@@ -1,0 +1,39 @@
+"""Reviewers settle the pairs the model could not: a decision node for the resolver, both
+records queued for the next `mast resolve`, and the pair leaves the queue."""
+
+from __future__ import annotations
+
+from tests.graph.api_fixtures import Api, api, api_settings, errors_at  # noqa: F401
+
+QUEUE = "query($after: String) { reviewQueue(first: 1, after: $after) { items { cursor recordA { id names datesOfBirth personId } recordB { id names } probability } pageInfo { hasNextPage endCursor } } }"
+DECIDE = """mutation($a: ID!, $b: ID!, $d: String!) { reviewMatch(recordA: $a, recordB: $b, decision: $d, note: "same DOB swapped") {
+  id recordA recordB decision note reviewer at } }"""
+
+
+def test_review_decision_is_stored_and_the_pair_leaves_the_queue(api: Api) -> None:
+    queue = api.gql(QUEUE, role="reviewer")["data"]["reviewQueue"]
+    item = queue["items"][0]
+    assert (item["recordA"]["id"], item["recordB"]["id"]) == ("CSC:c1", "NHS:n2")
+    assert item["recordA"]["names"] == ["William Smith"] and item["recordB"]["names"] == ["Wiliam Smyth"]
+    api.graph.run("MATCH (s:SourceRecord) SET s.needs_resolution = false")
+    decision = api.gql(DECIDE, {"a": "NHS:n2", "b": "CSC:c1", "d": "same"}, role="reviewer", subject="rev-7")
+    stored = decision["data"]["reviewMatch"]
+    assert (stored["recordA"], stored["recordB"], stored["decision"], stored["reviewer"]) == ("CSC:c1", "NHS:n2", "same", "rev-7")
+    node = api.graph.run("MATCH (d:ReviewDecision) RETURN d {.*} AS d")[0]["d"]
+    assert (node["record_a"], node["record_b"], node["note"]) == ("CSC:c1", "NHS:n2", "same DOB swapped")
+    pending = api.graph.run("MATCH (s:SourceRecord) WHERE s.needs_resolution RETURN s.id AS id ORDER BY id")
+    assert [r["id"] for r in pending] == ["CSC:c1", "NHS:n2"]
+    assert api.gql(QUEUE, role="reviewer")["data"]["reviewQueue"]["items"] == []
+
+
+def test_bad_decisions_are_refused(api: Api) -> None:
+    for variables, message in (
+        ({"a": "CSC:c1", "b": "NHS:n2", "d": "maybe"}, "decision must be"),
+        ({"a": "CSC:c1", "b": "CSC:c1", "d": "same"}, "against itself"),
+        ({"a": "CSC:c1", "b": "CSC:nope", "d": "different"}, "no such pair"),
+    ):
+        body = api.gql(DECIDE, variables, role="reviewer")
+        assert message in errors_at(body)["reviewMatch"]
+    assert api.graph.run("MATCH (d:ReviewDecision) RETURN count(d) AS n")[0]["n"] == 0
+    practitioner = api.gql(DECIDE, {"a": "CSC:c1", "b": "NHS:n2", "d": "same"})
+    assert "not available to the practitioner role" in errors_at(practitioner)["reviewMatch"]

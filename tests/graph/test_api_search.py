@@ -1,0 +1,53 @@
+"""Search finds a person however the caller spells them: nicknames, typos, day/month swapped."""
+
+from __future__ import annotations
+
+from tests.graph.api_fixtures import DENNIS, SARAH, WILIAM_NHS, WILLIAM, Api, api, api_settings, errors_at  # noqa: F401
+
+SEARCH = """query($name: String, $dob: String, $postcode: String, $nhs: String) {
+  searchPeople(name: $name, dateOfBirth: $dob, postcode: $postcode, nhsNumber: $nhs, first: 5) {
+    score person { id name } } }"""
+
+
+def _hits(api: Api, **variables: str) -> dict[str, float]:
+    body = api.gql(SEARCH, variables)
+    assert "errors" not in body, body
+    return {h["person"]["id"]: h["score"] for h in body["data"]["searchPeople"]}
+
+
+def test_exact_name_and_dob_ranks_the_person_first(api: Api) -> None:
+    body = api.gql(SEARCH, {"name": "William Smith", "dob": "2012-03-04"})
+    hits = body["data"]["searchPeople"]
+    assert hits[0]["person"] == {"id": WILLIAM, "name": "William Smith"}
+    assert hits[0]["score"] == 1.0
+
+
+def test_nickname_finds_the_formal_name(api: Api) -> None:
+    hits = _hits(api, name="Bill Smith", dob="04/03/2012")
+    assert max(hits, key=hits.get) == WILLIAM and hits[WILLIAM] == 1.0
+
+
+def test_typos_still_find_the_person(api: Api) -> None:
+    hits = _hits(api, name="Wiliam Smtih")
+    assert WILLIAM in hits and hits[WILLIAM] > 0.85
+    assert _hits(api, name="sara smiht", postcode="ls6 2ab") and max(_hits(api, name="sara smiht", postcode="ls6 2ab").items(), key=lambda kv: kv[1])[0] == SARAH
+
+
+def test_transposed_day_and_month_still_match(api: Api) -> None:
+    hits = _hits(api, dob="2012-04-03")
+    assert hits[WILIAM_NHS] == 1.0
+    assert hits[WILLIAM] == 0.8
+    assert DENNIS not in hits
+
+
+def test_nhs_number_in_any_spacing(api: Api) -> None:
+    hits = _hits(api, nhs="943-476-5919")
+    assert list(hits) == [WILLIAM] and hits[WILLIAM] >= 0.95
+
+
+def test_bad_or_empty_input_is_a_clear_error_without_echoing_it(api: Api) -> None:
+    body = api.gql(SEARCH, {"dob": "not-a-date-123"})
+    assert body["data"]["searchPeople"] is None
+    assert errors_at(body)["searchPeople"].startswith("dateOfBirth")
+    assert "not-a-date-123" not in str(body)
+    assert "give at least one" in errors_at(api.gql(SEARCH, {}))["searchPeople"]
