@@ -6,8 +6,10 @@ import click
 
 from app.cli.db import db
 from app.cli.evaluate import evaluate
+from app.cli.export import export
 from app.cli.ingest import ingest
 from app.cli.neo4j import neo4j_group
+from app.cli.resolve import explain, resolve
 from app.cli.seed import seed
 from app.cli.serve import serve
 
@@ -27,3 +29,6 @@ main.add_command(serve)
 main.add_command(ingest)
 main.add_command(seed)
 main.add_command(evaluate)
+main.add_command(export)
+main.add_command(resolve)
+main.add_command(explain)

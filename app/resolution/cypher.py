@@ -1,0 +1,196 @@
+"""Every Cypher statement the resolver runs, by name. Values always travel as parameters."""
+
+ACTIVE_RECORDS = """
+MATCH (s:SourceRecord) WHERE NOT s.retired
+OPTIONAL MATCH (s)-[:GAVE_ADDRESS]->(a:SourceAddress)
+RETURN s.id AS id, s.agency AS agency, s.name_variants AS name_variants, s.dobs AS dobs,
+       s.sex AS sex, s.nhs_numbers AS nhs_numbers,
+       collect(a {.uprn, .flat, .number, .building, .street, .town_key,
+                  postcode: CASE WHEN a.postcode_flagged THEN '' ELSE a.postcode END}) AS addresses
+"""
+
+PENDING_RECORD_IDS = "MATCH (s:SourceRecord) WHERE s.needs_resolution RETURN s.id AS id, s.retired AS retired"
+
+ASSIGNMENT = """
+MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p:Person)
+RETURN s.id AS record_id, p.id AS person_id, p.created_at AS created_at
+"""
+
+DECISIONS = """
+MATCH (d:ReviewDecision)
+RETURN d.record_a AS a, d.record_b AS b, d.decision AS decision
+"""
+
+EDGES_OF_RECORDS = """
+UNWIND $ids AS id
+MATCH (:SourceRecord {id: id})-[e:SIMILAR]-(other:SourceRecord)
+RETURN DISTINCT startNode(e).id AS a, endNode(e).id AS b, e.weight AS weight, e.probability AS probability
+"""
+
+DELETE_ALL_EDGES = """
+MATCH ()-[e:SIMILAR]->() CALL (e) { DELETE e } IN TRANSACTIONS OF 20000 ROWS
+"""
+
+DELETE_EDGES_OF_RECORDS = """
+UNWIND $ids AS id
+MATCH (:SourceRecord {id: id})-[e:SIMILAR]-()
+DELETE e
+"""
+
+CREATE_EDGES = """
+UNWIND $edges AS e
+MATCH (a:SourceRecord {id: e.a}), (b:SourceRecord {id: e.b})
+CREATE (a)-[:SIMILAR {weight: e.weight, probability: e.probability, review: e.review,
+                      explanation: e.explanation, run: $run}]->(b)
+"""
+
+CREATE_PERSONS = """
+UNWIND $ids AS id
+CREATE (:Person {id: id, status: 'active', created_at: datetime(), created_in: $run})
+"""
+
+ASSIGN_RECORDS = """
+UNWIND $pairs AS pair
+MATCH (s:SourceRecord {id: pair.record_id}), (p:Person {id: pair.person_id})
+OPTIONAL MATCH (s)-[old:RESOLVES_TO]->(:Person)
+DELETE old
+CREATE (s)-[:RESOLVES_TO]->(p)
+"""
+
+UNASSIGN_RECORDS = """
+UNWIND $ids AS id
+MATCH (:SourceRecord {id: id})-[old:RESOLVES_TO]->(:Person)
+DELETE old
+"""
+
+MERGE_PERSONS = """
+UNWIND $merges AS m
+MATCH (old:Person {id: m.old}), (survivor:Person {id: m.survivor})
+SET old.status = 'merged', old.superseded_by = survivor.id, old.updated_at = datetime()
+CREATE (old)-[:MERGED_INTO {at: datetime(), run: $run}]->(survivor)
+"""
+
+SPLIT_PERSONS = """
+UNWIND $splits AS s
+MATCH (part:Person {id: s.new}), (origin:Person {id: s.origin})
+CREATE (part)-[:SPLIT_FROM {at: datetime(), run: $run}]->(origin)
+"""
+
+RETIRE_PERSONS = """
+UNWIND $ids AS id
+MATCH (p:Person {id: id})
+SET p.status = 'retired', p.updated_at = datetime()
+"""
+
+REFRESH_PERSON_SUMMARY = """
+UNWIND $ids AS id
+MATCH (p:Person {id: id})
+OPTIONAL MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p)
+WITH p, count(s) AS records, collect(DISTINCT s.agency) AS agencies
+SET p.record_count = records, p.agencies = agencies, p.updated_at = datetime()
+"""
+
+SOURCE_ADDRESSES = """
+MATCH (a:SourceAddress)
+RETURN a.id AS id, a.uprn AS uprn, a.flat AS flat, a.number AS number, a.building AS building,
+       a.street AS street, CASE WHEN a.postcode_flagged THEN '' ELSE a.postcode END AS postcode,
+       a.town_key AS town
+"""
+
+ADDRESS_ASSIGNMENT = """
+MATCH (s:SourceAddress)-[:RESOLVES_TO]->(a:Address)
+RETURN s.id AS record_id, a.id AS person_id, a.created_at AS created_at
+"""
+
+CREATE_ADDRESSES = """
+UNWIND $ids AS id
+CREATE (:Address {id: id, status: 'active', created_at: datetime(), created_in: $run})
+"""
+
+ASSIGN_SOURCE_ADDRESSES = """
+UNWIND $pairs AS pair
+MATCH (s:SourceAddress {id: pair.record_id}), (a:Address {id: pair.person_id})
+OPTIONAL MATCH (s)-[old:RESOLVES_TO]->(:Address)
+DELETE old
+CREATE (s)-[:RESOLVES_TO]->(a)
+"""
+
+MERGE_ADDRESSES = """
+UNWIND $merges AS m
+MATCH (old:Address {id: m.old}), (survivor:Address {id: m.survivor})
+SET old.status = 'merged', old.superseded_by = survivor.id
+CREATE (old)-[:MERGED_INTO {at: datetime(), run: $run}]->(survivor)
+"""
+
+REFRESH_ADDRESS_DISPLAY = """
+UNWIND $ids AS id
+MATCH (a:Address {id: id})<-[:RESOLVES_TO]-(s:SourceAddress)
+WITH a, s ORDER BY (s.uprn <> '') DESC, s.postcode_flagged ASC, s.id
+WITH a, collect(s)[0] AS best, [x IN collect(s.uprn) WHERE x <> ''] AS uprns
+SET a.line_1 = best.line_1, a.line_2 = best.line_2, a.town = best.town, a.postcode = best.postcode,
+    a.outward = best.outward, a.uprn = coalesce(uprns[0], ''), a.updated_at = datetime()
+"""
+
+PERSONS_OF_RECORDS = """
+UNWIND $ids AS id
+MATCH (:SourceRecord {id: id})-[:RESOLVES_TO]->(p:Person)
+RETURN DISTINCT p.id AS id
+"""
+
+REBUILD_LIVES_AT = """
+UNWIND $ids AS id
+MATCH (p:Person {id: id})
+OPTIONAL MATCH (p)-[old:LIVES_AT]->(:Address)
+DELETE old
+WITH DISTINCT p
+MATCH (p)<-[:RESOLVES_TO]-(s:SourceRecord)-[g:GAVE_ADDRESS]->(:SourceAddress)-[:RESOLVES_TO]->(a:Address)
+WHERE NOT s.retired
+WITH p, a, min(g.first_seen) AS first_seen, max(g.last_seen) AS last_seen, collect(DISTINCT s.agency) AS agencies
+CREATE (p)-[:LIVES_AT {first_seen: first_seen, last_seen: last_seen, agencies: agencies}]->(a)
+"""
+
+ALL_ACTIVE_PERSON_IDS = "MATCH (p:Person {status: 'active'}) RETURN p.id AS id"
+
+MARK_RESOLVED = """
+UNWIND $ids AS id
+MATCH (s:SourceRecord {id: id})
+SET s.needs_resolution = false
+"""
+
+MARK_ADDRESSES_RESOLVED = "MATCH (a:SourceAddress) WHERE a.needs_resolution SET a.needs_resolution = false"
+
+SAVE_RUN = """
+CREATE (r:ResolutionRun {id: $run, mode: $mode, at: datetime()})
+SET r += $stats
+WITH r
+MERGE (m:MatchModel {id: 'current'})
+SET m.params = $params, m.run = $run, m.updated_at = datetime()
+"""
+
+LOAD_MODEL = "MATCH (m:MatchModel {id: 'current'}) RETURN m.params AS params"
+
+LINKS = """
+MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p:Person)
+WHERE NOT s.retired
+RETURN s.agency AS source, s.source_person_id AS source_person_id, p.id AS person_id
+ORDER BY source, source_person_id
+"""
+
+PAIR_EXPLANATION = """
+MATCH (a:SourceRecord {id: $a})-[e:SIMILAR]-(b:SourceRecord {id: $b})
+RETURN a.id AS a, b.id AS b, e.weight AS weight, e.probability AS probability, e.review AS review,
+       e.explanation AS explanation
+"""
+
+PERSON_EXPLANATION = """
+MATCH (p:Person {id: $id})
+OPTIONAL MATCH (p)-[:MERGED_INTO*]->(survivor:Person)
+WITH coalesce(survivor, p) AS person, p
+MATCH (s:SourceRecord)-[:RESOLVES_TO]->(person)
+WITH p, person, collect(s.id) AS records
+OPTIONAL MATCH (a:SourceRecord)-[e:SIMILAR]->(b:SourceRecord)
+WHERE a.id IN records AND b.id IN records
+RETURN p.id AS asked, person.id AS person_id, records,
+       collect(CASE WHEN e IS NULL THEN null ELSE {a: a.id, b: b.id, weight: e.weight, probability: e.probability,
+                    explanation: e.explanation} END) AS links
+"""

@@ -1,0 +1,197 @@
+"""Reading what the resolver needs from the graph and writing what it decided.
+
+The matching package never sees the driver: this module turns SourceRecords into
+``MatchRecord`` values and turns clusters, scored pairs and ids back into Cypher writes,
+in chunks sized for throughput.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+import neo4j
+
+from app.db import Graph
+from app.resolution import cypher
+from matching.addresses import SourceAddressParts
+from matching.identity import IdentityChanges
+from matching.normalise import clean_name
+from matching.records import MatchRecord, NameVariant, RecordAddress
+
+WRITE_CHUNK = 10000
+
+
+def _chunks(rows: Sequence[Any], size: int = WRITE_CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def _name(variant: str) -> NameVariant:
+    given, middle, family = (variant.split("|") + ["", ""])[:3]
+    return NameVariant(clean_name(given), clean_name(middle), clean_name(family))
+
+
+def _address(row: dict[str, Any]) -> RecordAddress:
+    return RecordAddress(
+        postcode=row.get("postcode") or "",
+        uprn=row.get("uprn") or "",
+        flat=row.get("flat") or "",
+        number=row.get("number") or "",
+        building=row.get("building") or "",
+        street=row.get("street") or "",
+        town=row.get("town_key") or "",
+    )
+
+
+def load_records(graph: Graph) -> list[MatchRecord]:
+    """Every active source record with its name variants, identifiers and addresses."""
+    records: list[MatchRecord] = []
+    with graph.session(default_access_mode=neo4j.READ_ACCESS) as session:
+        for row in session.run(cypher.ACTIVE_RECORDS):
+            records.append(
+                MatchRecord(
+                    record_id=row["id"],
+                    agency=row["agency"],
+                    names=tuple(_name(v) for v in row["name_variants"] or ()),
+                    dobs=tuple(d.to_native() for d in row["dobs"] or ()),
+                    sex=row["sex"],
+                    nhs_numbers=tuple(row["nhs_numbers"] or ()),
+                    addresses=tuple(_address(a) for a in row["addresses"]),
+                )
+            )
+    return records
+
+
+@dataclass(frozen=True)
+class PendingRecords:
+    active: set[str]
+    retired: set[str]
+
+
+def load_pending(graph: Graph) -> PendingRecords:
+    rows = graph.run(cypher.PENDING_RECORD_IDS)
+    return PendingRecords(
+        active={r["id"] for r in rows if not r["retired"]},
+        retired={r["id"] for r in rows if r["retired"]},
+    )
+
+
+def load_assignment(graph: Graph, query: str = cypher.ASSIGNMENT) -> tuple[dict[str, str], dict[str, str]]:
+    """Record -> entity id, and each entity's creation time (for the older-survives rule)."""
+    assignment: dict[str, str] = {}
+    created: dict[str, str] = {}
+    with graph.session(default_access_mode=neo4j.READ_ACCESS) as session:
+        for row in session.run(query):
+            assignment[row["record_id"]] = row["person_id"]
+            created[row["person_id"]] = str(row["created_at"])
+    return assignment, created
+
+
+def load_decisions(graph: Graph) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Reviewers' (must_link, cannot_link) pairs."""
+    must: list[tuple[str, str]] = []
+    cannot: list[tuple[str, str]] = []
+    for row in graph.run(cypher.DECISIONS):
+        (must if row["decision"] == "same" else cannot).append((row["a"], row["b"]))
+    return must, cannot
+
+
+def load_model(graph: Graph) -> dict[str, Any] | None:
+    rows = graph.run(cypher.LOAD_MODEL)
+    return json.loads(rows[0]["params"]) if rows else None
+
+
+def load_edges_of(graph: Graph, record_ids: Iterable[str]) -> list[dict[str, Any]]:
+    ids = list(record_ids)
+    edges: list[dict[str, Any]] = []
+    for chunk in _chunks(ids):
+        edges.extend(graph.run(cypher.EDGES_OF_RECORDS, ids=list(chunk)))
+    return edges
+
+
+def replace_edges(graph: Graph, edges: Sequence[dict[str, Any]], run: str, of_records: Iterable[str] | None) -> None:
+    """Drop the old scored pairs (all, or those touching ``of_records``) and write the new ones."""
+    if of_records is None:
+        with graph.session() as session:
+            session.run(cypher.DELETE_ALL_EDGES).consume()
+    else:
+        for chunk in _chunks(list(of_records)):
+            graph.run(cypher.DELETE_EDGES_OF_RECORDS, ids=list(chunk))
+    for chunk in _chunks(edges):
+        graph.run(cypher.CREATE_EDGES, edges=list(chunk), run=run)
+
+
+def write_identities(graph: Graph, changes: IdentityChanges, previous: dict[str, str], run: str,
+                     unassigned: Iterable[str] = ()) -> set[str]:
+    """Store Person ids; returns the ids whose records changed (for summaries and households)."""
+    moved = [
+        {"record_id": r, "person_id": p} for r, p in changes.assignment.items() if previous.get(r) != p
+    ]
+    for chunk in _chunks(changes.created):
+        graph.run(cypher.CREATE_PERSONS, ids=list(chunk), run=run)
+    for chunk in _chunks(moved):
+        graph.run(cypher.ASSIGN_RECORDS, pairs=list(chunk))
+    gone = list(unassigned)
+    for chunk in _chunks(gone):
+        graph.run(cypher.UNASSIGN_RECORDS, ids=list(chunk))
+    merges = [{"old": old, "survivor": new} for old, new in changes.merged.items()]
+    graph.run(cypher.MERGE_PERSONS, merges=merges, run=run)
+    splits = [{"new": new, "origin": origin} for new, origin in changes.split_from.items()]
+    graph.run(cypher.SPLIT_PERSONS, splits=splits, run=run)
+    graph.run(cypher.RETIRE_PERSONS, ids=changes.emptied)
+    touched = {m["person_id"] for m in moved} | {previous[r] for r in gone if r in previous}
+    touched |= {previous[m["record_id"]] for m in moved if m["record_id"] in previous}
+    touched -= set(changes.merged) | set(changes.emptied)
+    for chunk in _chunks(sorted(touched)):
+        graph.run(cypher.REFRESH_PERSON_SUMMARY, ids=list(chunk))
+    return touched
+
+
+def load_source_addresses(graph: Graph) -> list[SourceAddressParts]:
+    return [
+        SourceAddressParts(
+            id=r["id"], uprn=r["uprn"] or "", flat=r["flat"] or "", number=r["number"] or "",
+            building=r["building"] or "", street=r["street"] or "", postcode=r["postcode"] or "", town=r["town"] or "",
+        )
+        for r in graph.run(cypher.SOURCE_ADDRESSES)
+    ]
+
+
+def write_addresses(graph: Graph, changes: IdentityChanges, previous: dict[str, str], run: str) -> set[str]:
+    moved = [{"record_id": s, "person_id": a} for s, a in changes.assignment.items() if previous.get(s) != a]
+    for chunk in _chunks(changes.created):
+        graph.run(cypher.CREATE_ADDRESSES, ids=list(chunk), run=run)
+    for chunk in _chunks(moved):
+        graph.run(cypher.ASSIGN_SOURCE_ADDRESSES, pairs=list(chunk))
+    graph.run(cypher.MERGE_ADDRESSES, merges=[{"old": o, "survivor": s} for o, s in changes.merged.items()], run=run)
+    touched = sorted({m["person_id"] for m in moved})
+    for chunk in _chunks(touched):
+        graph.run(cypher.REFRESH_ADDRESS_DISPLAY, ids=list(chunk))
+    graph.run(cypher.MARK_ADDRESSES_RESOLVED)
+    return set(touched)
+
+
+def persons_of(graph: Graph, record_ids: Iterable[str]) -> set[str]:
+    ids = list(record_ids)
+    found: set[str] = set()
+    for chunk in _chunks(ids):
+        found |= {r["id"] for r in graph.run(cypher.PERSONS_OF_RECORDS, ids=list(chunk))}
+    return found
+
+
+def rebuild_households(graph: Graph, person_ids: Iterable[str] | None) -> None:
+    """Person-to-address links, for the given people or (None) everyone active."""
+    ids = [r["id"] for r in graph.run(cypher.ALL_ACTIVE_PERSON_IDS)] if person_ids is None else list(person_ids)
+    for chunk in _chunks(ids, 5000):
+        graph.run(cypher.REBUILD_LIVES_AT, ids=list(chunk))
+
+
+def mark_resolved(graph: Graph, record_ids: Iterable[str]) -> None:
+    for chunk in _chunks(list(record_ids)):
+        graph.run(cypher.MARK_RESOLVED, ids=list(chunk))
+
+
+def save_run(graph: Graph, run: str, mode: str, params: dict[str, Any], stats: dict[str, Any]) -> None:
+    graph.run(cypher.SAVE_RUN, run=run, mode=mode, params=json.dumps(params), stats=stats)
