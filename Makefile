@@ -18,6 +18,7 @@ setup: $(VENV)/.installed
 run: setup
 	$(BIN)/mast neo4j start
 	$(BIN)/mast db migrate
+	$(BIN)/mast demo
 	MAST_ENV=development $(BIN)/mast serve
 
 test: setup

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from app.cli.db import db
+from app.cli.demo import demo
 from app.cli.evaluate import evaluate
 from app.cli.export import export
 from app.cli.ingest import ingest
@@ -32,3 +33,4 @@ main.add_command(evaluate)
 main.add_command(export)
 main.add_command(resolve)
 main.add_command(explain)
+main.add_command(demo)
