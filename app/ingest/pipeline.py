@@ -11,13 +11,14 @@ import json
 import logging
 import re
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from app.db import Graph
 from app.ingest import cypher
-from app.ingest.changes import fold
+from app.ingest.changes import ChunkDraft, ChunkWrites, fold
 from app.ingest.contract import ID_COLUMN, MODES, ExtractRefused
 from app.ingest.extract import SourceRow, fields_from_mapping, inspect, rows
 from app.ingest.report import BatchReport
@@ -140,15 +141,21 @@ def _ingest(
     with BatchReport(state_dir / "ingest" / batch) as report:
         summary.rejects_file, summary.warnings_file = str(report.rejects_path), str(report.warnings_path)
         try:
-            for chunk in _chunks(source, report, summary, keep_problems, progress):
-                summary.rows_landed += len(chunk)
-                draft = fold(summary.source, chunk)
-                if summary.mode == "snapshot":
-                    seen_records.update(draft.records)
-                    seen_involvements.update(draft.involvements)
-                with graph.session() as session:
-                    writes = session.execute_write(apply_chunk, context, draft)
-                wrote = wrote or not writes.empty
+            # The next chunk is parsed while the previous one is written: Python and Neo4j
+            # each get a core. Writes stay in file order and at most two chunks are held.
+            with ThreadPoolExecutor(max_workers=1) as writer:
+                pending: Future[ChunkWrites] | None = None
+                for chunk in _chunks(source, report, summary, keep_problems, progress):
+                    summary.rows_landed += len(chunk)
+                    draft = fold(summary.source, chunk)
+                    if summary.mode == "snapshot":
+                        seen_records.update(draft.records)
+                        seen_involvements.update(draft.involvements)
+                    if pending is not None:
+                        wrote = not pending.result().empty or wrote
+                    pending = writer.submit(_write_chunk, graph, context, draft)
+                if pending is not None:
+                    wrote = not pending.result().empty or wrote
             if summary.mode == "snapshot":
                 wrote = _retire(graph, context, summary, seen_records, seen_involvements) or wrote
         except Exception:
@@ -161,6 +168,11 @@ def _ingest(
     log.info("ingest %s: batch %s read %d landed %d rejected %d", summary.source, summary.batch_id,
              summary.rows_read, summary.rows_landed, summary.rows_rejected)
     return summary
+
+
+def _write_chunk(graph: Graph, context: BatchContext, draft: ChunkDraft) -> ChunkWrites:
+    with graph.session() as session:
+        return session.execute_write(apply_chunk, context, draft)
 
 
 def _retire(graph: Graph, context: BatchContext, summary: IngestSummary,
