@@ -13,6 +13,7 @@ from app.cli.neo4j import neo4j_group
 from app.cli.resolve import explain, resolve
 from app.cli.seed import seed
 from app.cli.serve import serve
+from app.cli.token import token
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -34,3 +35,4 @@ main.add_command(export)
 main.add_command(resolve)
 main.add_command(explain)
 main.add_command(demo)
+main.add_command(token)

@@ -1,0 +1,24 @@
+"""Authentication at the HTTP edge: a bearer token or a 401."""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+
+from app.auth.verify import AuthenticationError, Principal, TokenVerifier
+
+log = logging.getLogger(__name__)
+
+
+async def principal_from_request(request: Request, verifier: TokenVerifier) -> Principal:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise HTTPException(401, "authentication required", headers={"WWW-Authenticate": "Bearer"})
+    try:
+        return await run_in_threadpool(verifier.verify, token.strip())
+    except AuthenticationError as error:
+        log.info("bearer token refused: %s", error)
+        raise HTTPException(401, "authentication required", headers={"WWW-Authenticate": "Bearer"}) from error
