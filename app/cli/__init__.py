@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from app.cli.audit import audit
 from app.cli.db import db
 from app.cli.demo import demo
 from app.cli.evaluate import evaluate
@@ -36,3 +37,4 @@ main.add_command(resolve)
 main.add_command(explain)
 main.add_command(demo)
 main.add_command(token)
+main.add_command(audit)

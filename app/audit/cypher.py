@@ -1,0 +1,45 @@
+"""Every Cypher statement of the audit log, by name. Values always travel as parameters."""
+
+LOCK_HEAD = """
+MERGE (h:AuditHead {id: 'head'})
+ON CREATE SET h.seq = 0, h.hash = $genesis
+SET h.locked_at = datetime()
+RETURN h.seq AS seq, h.hash AS hash
+"""
+
+APPEND = """
+MATCH (h:AuditHead {id: 'head'})
+CREATE (e:AuditEvent {seq: $seq, at: datetime($at), subject: $subject, agency: $agency, role: $role,
+                      operation: $operation, outcome: $outcome, purpose: $purpose, person_ids: $person_ids,
+                      address_ids: $address_ids, fields: $fields, detail: $detail, prev_hash: $prev_hash,
+                      hash: $hash})
+SET h.seq = $seq, h.hash = $hash
+"""
+
+HEAD = "MATCH (h:AuditHead {id: 'head'}) RETURN h.seq AS seq, h.hash AS hash"
+
+ALL_IN_ORDER = "MATCH (e:AuditEvent) RETURN e {.*, at: toString(e.at)} AS e ORDER BY e.seq"
+
+QUERY = """
+MATCH (e:AuditEvent)
+WHERE ($subject IS NULL OR e.subject = $subject)
+  AND ($person_id IS NULL OR $person_id IN e.person_ids)
+  AND ($start IS NULL OR e.at >= datetime($start))
+  AND ($end IS NULL OR e.at <= datetime($end))
+  AND ($after_seq IS NULL OR e.seq > $after_seq)
+RETURN e {.*, at: toString(e.at)} AS e ORDER BY e.seq LIMIT $limit
+"""
+
+PEOPLE_VIEWED_BY = """
+MATCH (e:AuditEvent {subject: $subject, outcome: 'allowed'})
+WHERE ($start IS NULL OR e.at >= datetime($start)) AND ($end IS NULL OR e.at <= datetime($end))
+UNWIND e.person_ids AS id
+RETURN DISTINCT id ORDER BY id
+"""
+
+VIEWERS_OF = """
+MATCH (e:AuditEvent {outcome: 'allowed'})
+WHERE $person_id IN e.person_ids
+  AND ($start IS NULL OR e.at >= datetime($start)) AND ($end IS NULL OR e.at <= datetime($end))
+RETURN DISTINCT e.subject AS subject ORDER BY subject
+"""

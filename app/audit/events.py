@@ -1,0 +1,44 @@
+"""What an audit event records, and how its hash is computed.
+
+The hash covers every field and the previous event's hash, so changing, removing or
+reordering any event breaks the chain from that point on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+GENESIS_HASH = "0" * 64
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    subject: str
+    agency: str
+    role: str
+    operation: str
+    outcome: str  # "allowed" or "denied"
+    purpose: str | None = None
+    person_ids: tuple[str, ...] = ()
+    address_ids: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class StoredEvent(AuditEvent):
+    seq: int = 0
+    at: datetime = datetime.min
+    prev_hash: str = GENESIS_HASH
+    hash: str = ""
+
+
+def event_hash(seq: int, at_iso: str, event: AuditEvent, prev_hash: str) -> str:
+    body = {k: v for k, v in asdict(event).items() if k not in ("seq", "at", "prev_hash", "hash")}
+    body = {k: list(v) if isinstance(v, tuple) else v for k, v in body.items()}
+    canonical = json.dumps({"seq": seq, "at": at_iso, "event": body, "prev": prev_hash},
+                           sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()

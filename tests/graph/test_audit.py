@@ -1,0 +1,86 @@
+"""The access audit against a real Neo4j: appends chain, tampering is found, appends never collide."""
+
+from __future__ import annotations
+
+import importlib
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from click.testing import CliRunner
+
+from app.audit.events import AuditEvent
+from app.audit.log import AuditWriteError, append_event, people_viewed_by, query_events, verify_chain, viewers_of
+from app.db import Graph
+from app.settings import Settings
+
+
+def event(subject: str = "alice", people: tuple[str, ...] = ("P-1",), outcome: str = "allowed") -> AuditEvent:
+    return AuditEvent(subject=subject, agency="CSC", role="practitioner", operation="query person",
+                      outcome=outcome, purpose="case 123", person_ids=people, fields=("Person.nhsNumber",))
+
+
+def test_appended_events_chain_and_verify(graph: Graph) -> None:
+    stored = [append_event(graph, event(people=(f"P-{i}",))) for i in range(3)]
+    assert [e.seq for e in stored] == [1, 2, 3]
+    assert stored[1].prev_hash == stored[0].hash
+    assert verify_chain(graph).ok and verify_chain(graph).checked == 3
+
+
+@pytest.mark.parametrize("change", ["e.purpose = 'curiosity'", "e.person_ids = ['P-999']", "e.outcome = 'denied'"])
+def test_tampering_with_any_field_is_found(graph: Graph, change: str) -> None:
+    for _ in range(3):
+        append_event(graph, event())
+    graph.run(f"MATCH (e:AuditEvent {{seq: 2}}) SET {change}")  # test-only literal edit
+    report = verify_chain(graph)
+    assert not report.ok and report.first_broken_seq == 2
+
+
+def test_a_deleted_event_is_found_in_the_middle_and_at_the_end(graph: Graph) -> None:
+    for _ in range(4):
+        append_event(graph, event())
+    graph.run("MATCH (e:AuditEvent {seq: 4}) DELETE e")
+    assert verify_chain(graph).first_broken_seq == 4
+    graph.run("MATCH (e:AuditEvent {seq: 2}) DELETE e")
+    assert verify_chain(graph).first_broken_seq == 2
+
+
+def test_concurrent_appends_get_consecutive_seqs(graph: Graph) -> None:
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda i: append_event(graph, event(subject=f"user{i % 8}")), range(80)))
+    seqs = [r["seq"] for r in graph.run("MATCH (e:AuditEvent) RETURN e.seq AS seq ORDER BY seq")]
+    assert seqs == list(range(1, 81))
+    assert verify_chain(graph).ok
+
+
+def test_who_saw_whom(graph: Graph) -> None:
+    append_event(graph, event("alice", ("P-1", "P-2")))
+    append_event(graph, event("bob", ("P-2",)))
+    append_event(graph, event("carol", ("P-1",), outcome="denied"))
+    assert people_viewed_by(graph, "alice") == ["P-1", "P-2"]
+    assert viewers_of(graph, "P-2") == ["alice", "bob"]
+    assert viewers_of(graph, "P-1") == ["alice"]
+    assert [e.subject for e in query_events(graph, person_id="P-1")] == ["alice", "carol"]
+    assert [e.seq for e in query_events(graph, subject="bob")] == [2]
+    later = datetime.now(timezone.utc) + timedelta(minutes=1)
+    assert query_events(graph, start=later) == []
+    assert len(query_events(graph, end=later)) == 3
+
+
+def test_an_unwritable_log_raises() -> None:
+    with Graph(Settings(neo4j_uri="bolt://127.0.0.1:1", neo4j_password="x")) as dead:
+        with pytest.raises(AuditWriteError):
+            append_event(dead, event())
+
+
+def test_cli_verify_exit_codes(graph: Graph, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app import cli
+
+    monkeypatch.setattr(importlib.import_module("app.cli.audit"), "get_settings", lambda: settings)
+    append_event(graph, event())
+    append_event(graph, event())
+    result = CliRunner().invoke(cli.main, ["audit", "verify"])
+    assert result.exit_code == 0 and "intact: 2 events" in result.output
+    graph.run("MATCH (e:AuditEvent {seq: 1}) SET e.subject = 'mallory'")
+    result = CliRunner().invoke(cli.main, ["audit", "verify"])
+    assert result.exit_code == 1 and "broken at event 1" in result.output
