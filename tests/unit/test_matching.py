@@ -1,0 +1,107 @@
+"""The matching engine on hand-made cases: levels, estimation, name frequency, clustering."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from matching import model
+from matching.cluster import Link, cluster
+from matching.compare import FIELDS, LEVELS, RecordFeatures, compare
+from matching.records import MatchRecord, NameVariant, RecordAddress
+
+
+def rec(rid: str, given: str, family: str, dob: date | None = None, nhs: str = "", postcode: str = "",
+        number: str = "", street: str = "", sex: str | None = None) -> MatchRecord:
+    address = (RecordAddress(postcode, "", "", number, "", street, ""),) if postcode or street else ()
+    return MatchRecord(rid, rid.split(":")[0], (NameVariant(given, "", family),), (dob,) if dob else (), sex,
+                       (nhs,) if nhs else (), address)
+
+
+def level_names(a: MatchRecord, b: MatchRecord) -> dict[str, str]:
+    levels = compare(RecordFeatures.build([a, b]), np.array([0]), np.array([1]))[0]
+    return {name: LEVELS[name][levels[i]] for i, name in enumerate(FIELDS)}
+
+
+ROBERT = rec("A:1", "robert", "smith", date(1980, 3, 4), "9434765919", "LS6 2AB", "14", "park road", "M")
+
+
+@pytest.mark.parametrize(
+    "other, expected",
+    [
+        (rec("B:1", "bob", "smith"), {"given": "nickname or close", "family": "exact"}),
+        (rec("B:1", "robrt", "smyth"), {"given": "nickname or close", "family": "similar or shared part"}),
+        (rec("B:1", "r", "smith"), {"given": "initial or similar"}),
+        (rec("B:1", "smith", "robert"), {"given": "nickname or close", "family": "close"}),
+        (rec("B:1", "robert", "smith jones"), {"family": "similar or shared part"}),
+        (rec("B:1", "robert", "smith", date(1980, 4, 3)), {"dob": "transposed or one off"}),
+        (rec("B:1", "robert", "smith", date(1980, 3, 5)), {"dob": "transposed or one off"}),
+        (rec("B:1", "robert", "smith", date(1980, 9, 9)), {"dob": "same year"}),
+        (rec("B:1", "robert", "smith", date(1900, 1, 1)), {"dob": "missing"}),
+        (rec("B:1", "robert", "smith", nhs="4010232137"), {"nhs": "different"}),
+        (rec("B:1", "jane", "doe", postcode="LS6 2AB", number="14", street="park road"),
+         {"given": "different", "address": "exact or UPRN"}),
+        (rec("B:1", "x", "y", postcode="LS6 2AD"), {"address": "sector or street"}),
+        (rec("B:1", "x", "y", postcode="LS6 9ZZ"), {"address": "district"}),
+        (rec("B:1", "x", "y", sex="F"), {"sex": "different"}),
+    ],
+)
+def test_comparison_levels(other: MatchRecord, expected: dict[str, str]) -> None:
+    names = level_names(ROBERT, other)
+    assert {k: names[k] for k in expected} == expected
+
+
+def test_estimation_recovers_a_known_model() -> None:
+    rng = np.random.default_rng(1)
+    true_m = {name: np.array([0.0] + [0.02] * (len(LEVELS[name]) - 2) + [0.0]) for name in FIELDS}
+    for name in FIELDS:
+        true_m[name][-1] = 1 - true_m[name].sum()
+    u = {name: [0.0, 0.9] + [0.1 / (len(LEVELS[name]) - 2)] * (len(LEVELS[name]) - 2) for name in FIELDS}
+    matches, non_matches = 3000, 7000
+    columns = []
+    for name in FIELDS:
+        m_draw = rng.choice(len(LEVELS[name]), matches, p=true_m[name])
+        u_draw = rng.choice(len(LEVELS[name]), non_matches, p=u[name])
+        columns.append(np.concatenate([m_draw, u_draw]))
+    levels = np.stack(columns, axis=1).astype(np.int8)
+    levels[matches:, FIELDS.index("nhs")] = 0  # strangers rarely both have NHS numbers
+    fitted = model.estimate(levels, u)
+    assert fitted.prior == pytest.approx(0.3, abs=0.03)
+    assert fitted.m["given"][-1] == pytest.approx(true_m["given"][-1], abs=0.03)
+
+
+def test_a_shared_rare_surname_counts_for_more_than_a_common_one() -> None:
+    records = [rec(f"A:{i}", "john", "smith") for i in range(50)] + [rec("A:r1", "john", "featherstonehaugh"),
+                                                                     rec("B:r2", "john", "featherstonehaugh")]
+    levels = compare(RecordFeatures.build(records), np.array([0, 50]), np.array([1, 51]))
+    params = model.ModelParams(m=model._initial_m(), u={n: [0.0] + [1 / (len(LEVELS[n]) - 1)] * (len(LEVELS[n]) - 1)
+                                                         for n in FIELDS}, prior=0.1)
+    adjustment = model.tf_adjustment(np.array([0, 50]), levels, params, model.TermFrequencies.of(records))
+    assert adjustment[1] > adjustment[0]
+
+
+def test_the_chaining_guard_cuts_the_weakest_link_between_conflicting_records() -> None:
+    a = rec("A:1", "jack", "smith", date(1980, 1, 1), "9434765919")
+    b = rec("B:1", "jack", "smith")
+    c = rec("C:1", "jack", "smith", date(1980, 1, 1), "4010232137")
+    records = {r.record_id: r for r in (a, b, c)}
+    clusters = cluster(records, [Link("A:1", "B:1", 20.0), Link("B:1", "C:1", 8.0)], records)
+    assert sorted(clusters) == [["A:1", "B:1"], ["C:1"]]
+
+
+def test_twins_are_kept_apart() -> None:
+    a = rec("A:1", "amy", "khan", date(2015, 5, 5))
+    b = rec("B:1", "zara", "khan", date(2015, 5, 5))
+    m = rec("C:1", "amy", "khan")
+    records = {r.record_id: r for r in (a, b, m)}
+    clusters = cluster(records, [Link("A:1", "C:1", 9.0), Link("B:1", "C:1", 5.0)], records)
+    assert ["A:1", "C:1"] in clusters and ["B:1"] in clusters
+
+
+def test_reviewers_win_over_the_model() -> None:
+    records = {r.record_id: r for r in (rec("A:1", "ann", "lee"), rec("B:1", "ann", "lee"), rec("C:1", "bo", "ray"))}
+    clusters = cluster(records, [Link("A:1", "B:1", 30.0)], records,
+                       must_link=[("B:1", "C:1")], cannot_link=[("A:1", "B:1")])
+    assert sorted(clusters) == [["A:1"], ["B:1", "C:1"]]
