@@ -15,6 +15,7 @@ from starlette.routing import Route
 from app.db import Graph
 from app.settings import Settings, get_settings
 from graph_schema.migrations import CODE_VERSION, SchemaTooNewError, check_not_newer
+from resolvers.http import MastGraphQL
 
 log = logging.getLogger(__name__)
 
@@ -67,5 +68,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             graph.close()
 
-    routes = [Route("/healthz", healthz), Route("/readyz", readyz)]
+    routes = [
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/graphql", MastGraphQL(settings)),
+    ]
     return Starlette(routes=routes, lifespan=lifespan)

@@ -17,15 +17,12 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-pytest.importorskip("app.auth.tokens", reason="the token issuer (app/auth) has not landed yet")
-pytest.importorskip("app.audit.log", reason="the audit log (app/audit) has not landed yet")
-
-from app.audit.log import StoredEvent, query_events  # noqa: E402
-from app.auth.tokens import issue_token  # noqa: E402
-from app.db import Graph  # noqa: E402
-from app.ingest.pipeline import ingest_rows  # noqa: E402
-from app.settings import Settings  # noqa: E402
-from app.web import create_app  # noqa: E402
+from app.audit.log import StoredEvent, query_events
+from app.auth.tokens import issue_token
+from app.db import Graph
+from app.ingest.pipeline import ingest_rows
+from app.settings import Settings
+from app.web import create_app
 
 WILLIAM, SARAH, DENNIS, OLD, WILIAM_NHS = "P-william", "P-sarah", "P-dennis", "P-old", "P-wiliam"
 PARK_ROAD, HIGH_STREET = "A-park", "A-high"

@@ -14,8 +14,9 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-from tests.graph.api_fixtures import WILLIAM, Api, api, api_settings, issue_token  # noqa: F401
-from app.auth.keys import local_jwks  # noqa: I001 (after the fixtures, which skip until auth and audit land)
+from app.auth.keys import local_jwks
+from app.auth.tokens import issue_token
+from tests.graph.api_fixtures import WILLIAM, Api, api, api_settings  # noqa: F401
 
 QUERY = {"query": f'query {{ person(id: "{WILLIAM}") {{ id name }} }}'}
 

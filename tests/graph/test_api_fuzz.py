@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.generation.case import Case
 
-from tests.graph.api_fixtures import Api, api, api_settings  # noqa: F401
-from app.ingest.contract import COLUMNS  # noqa: I001 (after the fixtures, which skip until auth and audit land)
+from app.ingest.contract import COLUMNS
 from resolvers.schema import build_schema
+from tests.graph.api_fixtures import Api, api, api_settings  # noqa: F401
 
 EXAMPLES_PER_OPERATION = 12
 ROLE_FOR = {

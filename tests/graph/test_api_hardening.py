@@ -7,9 +7,11 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from tests.graph.api_fixtures import WILLIAM, Api, api, api_settings, create_app, errors_at  # noqa: F401
-from app.settings import Settings  # noqa: I001 (after the fixtures, which skip until auth and audit land)
-from resolvers import data
+from app.audit.log import AuditWriteError
+from app.settings import Settings
+from app.web import create_app
+from resolvers import data, http
+from tests.graph.api_fixtures import WILLIAM, Api, api, api_settings, errors_at  # noqa: F401
 
 
 def _nested(depth: int) -> str:
@@ -91,12 +93,10 @@ def test_unexpected_errors_are_masked(api: Api, monkeypatch: pytest.MonkeyPatch)
 
 
 def test_no_data_leaves_when_the_audit_cannot_be_written(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.audit.log import AuditWriteError
-
     def refuse(*args: object) -> None:
         raise AuditWriteError("chain unavailable")
 
-    monkeypatch.setattr("resolvers.http.append_event", refuse)
+    monkeypatch.setattr(http, "append_event", refuse)
     response = api.post(f'query {{ person(id: "{WILLIAM}") {{ name }} }}')
     assert response.status_code == 500
     assert "William" not in response.text and "chain" not in response.text
