@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.graph.api_fixtures import (  # noqa: F401
-    PARK_ROAD, PERSONAL_VALUES, SARAH, WILLIAM, Api, api, api_settings, errors_at,
+    PERSONAL_VALUES, SARAH, WILLIAM, Api, api, api_settings, errors_at,
 )
 
 PERSON_FIELDS = """
