@@ -65,6 +65,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX review_decision_pair IF NOT EXISTS FOR (n:ReviewDecision) ON (n.record_a, n.record_b)",
         ),
     ),
+    Migration(
+        4,
+        "audit chain head: unique, so concurrent first appends cannot create two heads",
+        ("CREATE CONSTRAINT audit_head_id IF NOT EXISTS FOR (n:AuditHead) REQUIRE n.id IS UNIQUE",),
+    ),
 )
 
 CODE_VERSION = MIGRATIONS[-1].version
