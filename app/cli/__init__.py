@@ -11,6 +11,7 @@ from app.cli.evaluate import evaluate
 from app.cli.export import export
 from app.cli.ingest import ingest
 from app.cli.neo4j import neo4j_group
+from app.cli.report import report
 from app.cli.resolve import explain, resolve
 from app.cli.seed import seed
 from app.cli.serve import serve
@@ -38,3 +39,4 @@ main.add_command(explain)
 main.add_command(demo)
 main.add_command(token)
 main.add_command(audit)
+main.add_command(report)
