@@ -31,10 +31,12 @@ class ScoredPair:
     weight: float
     probability: float
     explanation: str  # JSON: field -> [level name, weight contributed]
+    corroborated: bool = True  # an identifier (date of birth, NHS number, address) agrees
 
     @property
     def review(self) -> bool:
-        return self.probability < MATCH_PROBABILITY
+        """Below the match threshold, or a name match nothing else backs: a person decides."""
+        return self.probability < MATCH_PROBABILITY or not self.corroborated
 
 
 @dataclass
@@ -59,6 +61,14 @@ def _explanations(levels: np.ndarray, params: ModelParams, adjustment: np.ndarra
     return out
 
 
+def _corroborated(levels: np.ndarray) -> np.ndarray:
+    """Agreement beyond the name: a close date of birth, the NHS number, or the same street address."""
+    dob = levels[:, FIELDS.index("dob")] >= LEVELS["dob"].index("transposed or one off")
+    nhs = levels[:, FIELDS.index("nhs")] == LEVELS["nhs"].index("exact")
+    address = levels[:, FIELDS.index("address")] >= LEVELS["address"].index("number and street")
+    return dob | nhs | address
+
+
 def score_pairs(records: Sequence[MatchRecord], params: ModelParams | None = None,
                 focus: Iterable[int] | None = None) -> tuple[list[ScoredPair], ModelParams, dict[str, Any]]:
     """Scored pairs above the "possible" threshold; estimates parameters when none are given."""
@@ -78,10 +88,11 @@ def score_pairs(records: Sequence[MatchRecord], params: ModelParams | None = Non
     probability = match_probability(levels, params, adjustment)
     weight = match_weight(levels, params) + adjustment
     keep = np.flatnonzero(probability >= POSSIBLE_PROBABILITY)
+    corroborated = _corroborated(levels)
     explanations = _explanations(levels[keep], params, adjustment[keep])
     pairs = [
         ScoredPair(records[candidates.left[k]].record_id, records[candidates.right[k]].record_id,
-                   float(weight[k]), float(probability[k]), explanation)
+                   float(weight[k]), float(probability[k]), explanation, bool(corroborated[k]))
         for k, explanation in zip(keep, explanations)
     ]
     stats = {"candidate_pairs": int(len(candidates.left)), "blocks_skipped": candidates.keys_skipped,

@@ -24,7 +24,7 @@ RETURN d.record_a AS a, d.record_b AS b, d.decision AS decision
 EDGES_OF_RECORDS = """
 UNWIND $ids AS id
 MATCH (:SourceRecord {id: id})-[e:SIMILAR]-(other:SourceRecord)
-RETURN DISTINCT startNode(e).id AS a, endNode(e).id AS b, e.weight AS weight, e.probability AS probability
+RETURN DISTINCT startNode(e).id AS a, endNode(e).id AS b, e.weight AS weight, e.review AS review
 """
 
 DELETE_ALL_EDGES = """

@@ -19,7 +19,7 @@ from matching.addresses import address_clusters
 from matching.cluster import Link, cluster
 from matching.identity import assign_ids
 from matching.model import ModelParams
-from matching.pipeline import MATCH_PROBABILITY, ScoredPair, score_pairs
+from matching.pipeline import ScoredPair, score_pairs
 
 
 @dataclass
@@ -62,7 +62,7 @@ def resolve(graph: Graph, full: bool = False, keep_model: bool = False) -> RunSu
         reuse = ModelParams.from_dict(stored_params) if keep_model and stored_params else None
         pairs, params, score_stats = score_pairs(records, reuse)
         scope = set(by_id)
-        links = [Link(p.a, p.b, p.weight) for p in pairs if p.probability >= MATCH_PROBABILITY]
+        links = [Link(p.a, p.b, p.weight) for p in pairs if not p.review]
         store.replace_edges(graph, _edge_rows(pairs), run_id, None)
     else:
         params = ModelParams.from_dict(stored_params)  # type: ignore[arg-type]
@@ -75,7 +75,7 @@ def resolve(graph: Graph, full: bool = False, keep_model: bool = False) -> RunSu
         scope = {r for r, person in previous.items() if person in old_people} | touched
         scope &= set(by_id)
         store.replace_edges(graph, _edge_rows(pairs), run_id, focus_ids | pending.retired)
-        kept = [e for e in store.load_edges_of(graph, scope) if e["probability"] >= MATCH_PROBABILITY]
+        kept = [e for e in store.load_edges_of(graph, scope) if not e["review"]]
         links = [Link(e["a"], e["b"], e["weight"]) for e in kept if e["a"] in scope and e["b"] in scope]
     stats.update(score_stats)
 

@@ -105,3 +105,14 @@ def test_reviewers_win_over_the_model() -> None:
     clusters = cluster(records, [Link("A:1", "B:1", 30.0)], records,
                        must_link=[("B:1", "C:1")], cannot_link=[("A:1", "B:1")])
     assert sorted(clusters) == [["A:1"], ["B:1", "C:1"]]
+
+
+def test_a_name_match_nothing_else_backs_goes_to_review() -> None:
+    from matching.pipeline import _corroborated
+
+    levels = np.zeros((3, len(FIELDS)), dtype=np.int8)
+    levels[:, FIELDS.index("given")] = LEVELS["given"].index("exact")
+    levels[:, FIELDS.index("family")] = LEVELS["family"].index("exact")
+    levels[1, FIELDS.index("dob")] = LEVELS["dob"].index("exact")
+    levels[2, FIELDS.index("address")] = LEVELS["address"].index("different")
+    assert _corroborated(levels).tolist() == [False, True, False]
