@@ -7,6 +7,7 @@ committed) and published as the JWKS the server trusts when no other is configur
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -14,21 +15,28 @@ from joserfc.jwk import RSAKey
 
 from app.settings import Settings
 
+_PARAMETERS = {"use": "sig", "alg": "RS256"}
+
 
 def _key_path(settings: Settings) -> Path:
     return settings.state_dir / "issuer" / "signing-key.pem"
 
 
 def local_signing_key(settings: Settings) -> RSAKey:
+    """The issuer's RSA key; when two processes create it at once, the first one written wins."""
     path = _key_path(settings)
-    if path.exists():
-        return RSAKey.import_key(path.read_bytes(), parameters={"use": "sig", "alg": "RS256"})
-    key = RSAKey.generate_key(2048, parameters={"use": "sig", "alg": "RS256"})
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(key.as_pem(private=True))
-    return key
+    if not path.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent)  # mode 0600
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(RSAKey.generate_key(2048).as_pem(private=True))
+            os.link(temporary, path)  # atomic, and never replaces a key already there
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
+    return RSAKey.import_key(path.read_bytes(), parameters=_PARAMETERS)
 
 
 def key_id(key: RSAKey) -> str:
@@ -37,5 +45,6 @@ def key_id(key: RSAKey) -> str:
 
 
 def local_jwks(settings: Settings) -> dict[str, Any]:
+    """The public half of the issuer's key, as the JWKS other services can trust."""
     key = local_signing_key(settings)
-    return {"keys": [{**key.as_dict(private=False), "kid": key_id(key), "use": "sig", "alg": "RS256"}]}
+    return {"keys": [{**key.as_dict(private=False), "kid": key_id(key)}]}
