@@ -13,12 +13,18 @@ from app.auth.verify import AuthenticationError, Principal, TokenVerifier
 log = logging.getLogger(__name__)
 
 
+def _unauthorised() -> HTTPException:
+    """The same bare 401 for every failure: the reason goes to the log, not to the caller."""
+    return HTTPException(401, "authentication required", headers={"WWW-Authenticate": "Bearer"})
+
+
 async def principal_from_request(request: Request, verifier: TokenVerifier) -> Principal:
+    """The caller of ``request``; verified in a thread since a key refresh may fetch the JWKS."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        raise HTTPException(401, "authentication required", headers={"WWW-Authenticate": "Bearer"})
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _unauthorised()
     try:
         return await run_in_threadpool(verifier.verify, token.strip())
     except AuthenticationError as error:
         log.info("bearer token refused: %s", error)
-        raise HTTPException(401, "authentication required", headers={"WWW-Authenticate": "Bearer"}) from error
+        raise _unauthorised() from error

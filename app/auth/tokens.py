@@ -1,4 +1,9 @@
-"""Tokens from the local issuer: what `mast token` prints and tests present."""
+"""Tokens from the local issuer: what `mast token` prints and tests present.
+
+Claims: the registered ``iss``, ``aud``, ``sub``, ``iat``, ``nbf``, ``exp`` and ``jti``, plus
+``role`` (one of practitioner, analyst, integrator, reviewer, auditor: what the holder may do)
+and ``agency`` (an agency code such as POLICE or CSC: whose records the holder works for).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from app.settings import Settings
 
 def issue_token(settings: Settings, *, subject: str, role: str, agency: str, ttl_seconds: int = 3600,
                 extra_claims: dict[str, Any] | None = None) -> str:
-    """A signed RS256 JWT with the claims MAST requires: iss, aud, sub, iat, nbf, exp, jti, role, agency."""
+    """A signed RS256 JWT; ``extra_claims`` are added last, so tests can also override any claim."""
     key = local_signing_key(settings)
     now = int(time.time())
     claims = {

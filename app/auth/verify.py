@@ -2,18 +2,20 @@
 
 Only asymmetric algorithms are accepted, so a token "signed" with ``none`` or with HS256
 using the public key as a secret is refused. Keys are cached; a token naming a key the
-cache lacks triggers one refresh (at most every 30 s), so a rotated key is picked up.
+cache lacks triggers one refresh (at most every 30 s), so a rotated key is picked up
+without letting a stream of made-up kids hammer the issuer.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import logging
 import threading
-import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from time import monotonic
 from typing import Any
 
 from joserfc import jwt
@@ -22,6 +24,8 @@ from joserfc.jwk import KeySet
 
 from app.auth.keys import local_jwks
 from app.settings import Settings
+
+log = logging.getLogger(__name__)
 
 ALGORITHMS = ("RS256", "ES256")
 ROLES = ("practitioner", "analyst", "integrator", "reviewer", "auditor")
@@ -35,53 +39,56 @@ class AuthenticationError(Exception):
 
 @dataclass(frozen=True)
 class Principal:
+    """Who is calling: the ``sub``, ``agency`` and ``role`` claims of a verified token."""
+
     subject: str
     agency: str
     role: str
 
 
 class TokenVerifier:
+    """Checks bearer tokens against the configured JWKS (a URL, a file, or the local issuer)."""
+
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._lock = threading.Lock()
-        self._keys = self._load()
-        self._loaded_at = time.monotonic()
+        self._keys = self._load()  # a broken JWKS at startup should stop the service
+        self._refreshed_at = float("-inf")
 
     def _load(self) -> KeySet:
         source = self.settings.jwks
         if not source:
-            data: dict[str, Any] = local_jwks(self.settings)
+            data: Any = local_jwks(self.settings)
         elif source.startswith(("https://", "http://")):
             with urllib.request.urlopen(source, timeout=5) as response:  # noqa: S310 - configured URL
                 data = json.load(response)
         else:
             data = json.loads(Path(source).read_text())
+        if not isinstance(data, dict) or not isinstance(data.get("keys"), list):
+            raise ValueError(f"{source or 'local issuer'}: not a JWKS (no 'keys' list)")
         return KeySet.import_key_set(data)
 
     def _kids(self) -> set[str]:
         return {k.kid for k in self._keys.keys if k.kid}
 
     def _refresh_for(self, kid: str) -> None:
+        """Reload the JWKS once for an unknown kid; on failure keep the keys we have."""
         with self._lock:
-            if kid in self._kids() or time.monotonic() - self._loaded_at < REFRESH_INTERVAL_S:
+            if kid in self._kids() or monotonic() - self._refreshed_at < REFRESH_INTERVAL_S:
                 return
-            self._keys = self._load()
-            self._loaded_at = time.monotonic()
+            self._refreshed_at = monotonic()
+            try:
+                self._keys = self._load()
+            except (OSError, ValueError, JoseError) as error:
+                log.warning("JWKS refresh failed, keeping the cached keys: %s", error)
 
     def verify(self, token: str) -> Principal:
-        try:
-            header = json.loads(_b64decode(token.split(".")[0]))
-        except (ValueError, IndexError) as error:
-            raise AuthenticationError("malformed token") from error
-        if header.get("alg") not in ALGORITHMS:
-            raise AuthenticationError("algorithm not allowed")
-        kid = header.get("kid")
-        if not kid:
-            raise AuthenticationError("token names no key")
+        """The token's principal, or ``AuthenticationError`` saying why not."""
+        kid = _checked_header(token)
         if kid not in self._kids():
             self._refresh_for(kid)
             if kid not in self._kids():
-                raise AuthenticationError("unknown key")
+                raise AuthenticationError(f"unknown key {kid[:64]!r}")
         try:
             decoded = jwt.decode(token, self._keys, algorithms=list(ALGORITHMS))
             jwt.JWTClaimsRegistry(
@@ -91,12 +98,30 @@ class TokenVerifier:
                 exp={"essential": True}, nbf={"essential": True}, sub={"essential": True},
             ).validate(decoded.claims)
         except (JoseError, ValueError) as error:
-            raise AuthenticationError(f"token refused: {type(error).__name__}") from error
+            raise AuthenticationError(f"token refused: {error}") from error
         claims = decoded.claims
         role, agency = claims.get("role"), claims.get("agency")
-        if role not in ROLES or not isinstance(agency, str) or not agency:
-            raise AuthenticationError("role or agency missing or unknown")
-        return Principal(subject=str(claims["sub"]), agency=agency.upper(), role=role)
+        if role not in ROLES:
+            raise AuthenticationError("role claim missing or unknown")
+        if not isinstance(agency, str) or not agency:
+            raise AuthenticationError("agency claim missing")
+        return Principal(subject=claims["sub"], agency=agency.upper(), role=role)
+
+
+def _checked_header(token: str) -> str:
+    """The header's kid, once its alg is on the allow-list (before any key is looked up)."""
+    try:
+        header = json.loads(_b64decode(token.split(".")[0]))
+    except ValueError as error:
+        raise AuthenticationError("malformed token") from error
+    if not isinstance(header, dict):
+        raise AuthenticationError("malformed token header")
+    if header.get("alg") not in ALGORITHMS:
+        raise AuthenticationError("algorithm not allowed")
+    kid = header.get("kid")
+    if not isinstance(kid, str) or not kid:
+        raise AuthenticationError("token names no key")
+    return kid
 
 
 def _b64decode(segment: str) -> bytes:
