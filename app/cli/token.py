@@ -14,9 +14,10 @@ from app.settings import get_settings
 
 @click.command()
 @click.option("--role", type=click.Choice(ROLES), help="What the holder may do.")
-@click.option("--agency", help="The holder's agency code, e.g. CSC.")
+@click.option("--agency", help="The holder's agency code, e.g. POLICE.")
 @click.option("--sub", "subject", help="Who the holder is (their user id).")
-@click.option("--ttl", type=int, default=3600, show_default=True, help="Seconds the token is valid.")
+@click.option("--ttl", type=click.IntRange(min=1), default=3600, show_default=True,
+              help="Seconds the token is valid.")
 @click.option("--jwks", "print_jwks", is_flag=True, help="Print the local issuer's public JWKS instead.")
 def token(role: str | None, agency: str | None, subject: str | None, ttl: int, print_jwks: bool) -> None:
     """Print a signed bearer token (only the token, so TOKEN=$(mast token ...) works)."""
