@@ -42,6 +42,11 @@ class Settings:
     sensitive_involvement_types: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
+    def trusts_local_issuer(self) -> bool:
+        """Only development and tests may accept tokens that `mast token` signs on this machine."""
+        return self.env in ("development", "test")
+
+    @property
     def is_development(self) -> bool:
         return self.env == "development"
 

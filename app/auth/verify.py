@@ -50,6 +50,12 @@ class TokenVerifier:
     """Checks bearer tokens against the configured JWKS (a URL, a file, or the local issuer)."""
 
     def __init__(self, settings: Settings) -> None:
+        if not settings.jwks and not settings.trusts_local_issuer:
+            # Failing open would let anyone who can run `mast token` here mint any role.
+            raise AuthenticationError(
+                f"MAST_JWKS is not set: in MAST_ENV={settings.env} the local development issuer is not "
+                "trusted; set MAST_JWKS to your identity provider's keys (or MAST_ENV=development)"
+            )
         self.settings = settings
         self._lock = threading.Lock()
         self._keys = self._load()  # a broken JWKS at startup should stop the service

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 import uvicorn
 
+from app.auth.verify import AuthenticationError
 from app.settings import get_settings
 from app.web import create_app
 
@@ -15,4 +16,8 @@ from app.web import create_app
 def serve(host: str | None, port: int | None) -> None:
     """Serve the API (health checks and GraphQL)."""
     settings = get_settings()
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+    try:
+        app = create_app(settings)
+    except AuthenticationError as error:
+        raise click.ClickException(str(error)) from error
+    uvicorn.run(app, host=host or settings.host, port=port or settings.port)

@@ -49,7 +49,7 @@ def _client(app: Starlette) -> TestClient:
 
 def test_readyz_follows_the_server_and_data_survives_restart(tmp_path: Path) -> None:
     server = start_test_server(tmp_path / "neo4j")
-    settings = Settings(neo4j_uri=server.uri, neo4j_password=server.password, state_dir=tmp_path)
+    settings = Settings(neo4j_uri=server.uri, neo4j_password=server.password, state_dir=tmp_path, env="test")
     try:
         assert local_neo4j.start(server) is False  # already running: a no-op
         with Graph(settings) as graph:

@@ -28,7 +28,7 @@ from app.settings import Settings, get_settings
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(state_dir=tmp_path)
+    return Settings(state_dir=tmp_path, env="test")
 
 
 def claims(settings: Settings, **changes: object) -> dict[str, object]:
@@ -195,3 +195,8 @@ def test_mast_token_prints_only_a_token_the_verifier_accepts(tmp_path: Path,
     verifier = TokenVerifier(Settings(state_dir=tmp_path / "elsewhere", jwks=str(jwks_file)))
     assert verifier.verify(issued.stdout.strip()) == Principal("svc-1", "POLICE", "integrator")
     assert missing.exit_code == 2
+
+
+def test_production_never_trusts_the_local_issuer(tmp_path: Path) -> None:
+    with pytest.raises(AuthenticationError, match="MAST_JWKS is not set"):
+        TokenVerifier(Settings(state_dir=tmp_path, env="production"))
