@@ -1,109 +1,198 @@
-"""Common English given names and the short forms people are recorded under.
+"""Common English given names and the short forms and spellings people are recorded under.
 
-Each line is a formal name followed by its diminutives. A short form may belong to several
-formal names (Alex: Alexander and Alexandra); ``ROOTS_BY_NAME`` keeps them all.
+Partners record the same child as "Bobby" in one system and "Robert" in another, so matching
+and search compare roots, not spellings. Each line of the table is a root (the formal name)
+followed by its diminutives and common alternative spellings; a few spellings common in UK
+records outside English naming (Mohammed, Muhammad…) are included for the same reason.
+
+Only well-established short forms are listed: a doubtful one would let two different
+people's names agree, and so would a form linking two names that now stand alone (Alfie and
+Freddie were both once short for Alfred). Names people are christened with stay separate
+roots however alike they look (Catherine and Katherine, Stephen and Steven): similar
+spelling is the comparator's job. A short form may belong to several roots (Alex: Alexander and
+Alexandra); ``ROOTS_BY_NAME`` keeps them all, and ``PREFERRED_ROOT`` names the one a single
+blocking key uses, the commoner formal name in UK records.
 """
 
 from __future__ import annotations
 
 _TABLE = """
 abigail abi abbie abby gail
-alexander alex alec sandy xander lex
-alexandra alex lexi sandra sasha alexa
-alfred alf alfie fred
+abraham abe bram
+agnes aggie nessie
+alan allan allen al
+albert al bert bertie albie
+alexander alex alec sandy sasha xander lex
+alexandra alex lexi lexie alexa sandra sandy sasha
+alfred alf alfie
+alice ally allie
+alistair alasdair alastair al
+amanda mandy manda
+amelia millie milly
 andrew andy drew
-anthony tony ant
+angela angie ange
+ann anne annie nan nancy
+annabel annabelle bella
+anthony antony tony ant
+archibald archie arch
+arthur art artie
+augustus gus
 barbara barb babs
+beatrice bea trixie
 benjamin ben benji benny
 bernard bernie
-catherine cath cathy kate katie kat cate
-charles charlie chas chuck charley
+bridget bridie biddy
+caroline carrie caz caro
+catherine catharine cath cathy kate katie kat kit kitty
+charles charlie chas chaz chuck
 charlotte charlie lottie lotte
-christina chris chrissy tina
-christopher chris kit topher
+christina chris chrissie chrissy tina
+christine chris chrissie chrissy tina
+christopher chris kit
+clifford cliff
+cynthia cindy
 daniel dan danny
+danielle dani
 david dave davy davie
-deborah debbie deb debra
+deborah debra debbie debs deb
+derek del
+diana di
 donald don donnie
-dorothy dot dotty dolly
+dorothy dot dottie dotty dolly
+douglas doug dougie
+edith edie
+edmund ed eddie ned
 edward ed eddie ted teddy ned
-eleanor ellie nell nora elle
-elizabeth liz lizzie beth betty bette eliza libby lisa elsie bess
-emily em emmy millie
+eleanor elinor ellie nell nellie nora
+elizabeth eliza liz lizzie lizzy liza beth betty bette bess bessie libby lisa elsie
+ellen ellie nell nellie
+emily em emmy
 emma em emmie
-frances fran fanny frankie
+ernest ernie
+evelyn evie
+florence flo florrie flossie
+frances fran franny fanny frankie
 francis frank frankie
-frederick fred freddie freddy
-gabriel gabe gabby
+frederick frederic fred freddie freddy
+gabriel gabe
 gabrielle gabby gabi
-geoffrey geoff jeff
-george geordie
+geoffrey jeffrey geoff jeff
+george georgie geordie
+georgina georgie gina
 gerald gerry jerry
+gillian gill jill gilly
 gregory greg
+gwendolen gwendoline gwen
 harold harry hal
-harriet hattie harry
+harriet hattie hatty harry
+helen nell nellie
 henry harry hal hank
-isabella bella izzy isla
-isabel bella izzy
-jacob jake jay
+herbert herb bert bertie
+isabel isabelle isobel isabella bella izzy issy
+jacob jake
+jacqueline jackie jacqui jacky
 james jim jimmy jamie jimbo
-jane janie jan
-janet jan jannie
+jane janie
+janet jan
 jennifer jen jenny jenna
+jeremy jerry jez
 jessica jess jessie
-joanne jo jojo joanna
+joanne joanna jo jojo
 john jack johnny jon
-jonathan jon jonny nathan
+jonathan jon jonny jonty
 joseph joe joey jo
+josephine jo josie
 joshua josh
 judith judy jude
-katherine kate katie kathy kat kath kay
+katherine katharine kathryn kath kathy kate katie kat kay kit kitty
 kenneth ken kenny
-lawrence larry laurie
+kimberley kimberly kim
+lawrence laurence larry laurie
 leonard len lenny leo
-louise lou lulu
-lucy lu
-margaret maggie meg peggy marge madge greta maisie
-matthew matt matty
-michael mike mick mickey mikey
-nathaniel nat nate nathan
-nicholas nick nicky
-nicola nicky nic
+leslie lesley les
+lillian lilian lily lil
+louise louisa lou lulu
+malcolm mal
+margaret maggie mags meg peggy marge madge greta maisie
+martin marty
+mary molly polly mae mamie
+matilda tilly tilda
+matthew mathew matt matty
+maureen mo
+michael mike mick mickey micky mikey
+mildred millie milly
+muhammad mohammed mohammad mohamed muhammed mohamad mohd md mo
+nathaniel nat nate
+nicholas nick nicky nic
+nicola nichola nicky nic nikki
+norman norm
 oliver ollie olly
+pamela pam
 patricia pat patty trish tricia
 patrick pat paddy
+penelope penny
 peter pete
-philip phil pip
-rebecca becky becca bex
-richard rich rick ricky dick richie
+philip phillip phil pip
+raymond ray
+rebecca rebekah becky becca bex
+reginald reg reggie
+richard rich richie rick ricky dick
 robert rob robbie bob bobby bert
 ronald ron ronnie
 rosemary rose rosie
+russell russ
 samantha sam sammy
 samuel sam sammy
-sarah sally sadie
+sarah sara sally sadie
+sean shaun shawn
+sebastian seb
+sidney sydney sid
+stanley stan
 stephen steve stevie
 steven steve stevie
-susan sue susie suzy
+stuart stewart stu
+susan susannah suzanne sue susie suzy
+terence terrance terry tel
 theodore theo ted teddy
+theresa teresa tess tessa terri terry
 thomas tom tommy
 timothy tim timmy
+tobias toby
 valerie val
-victoria vicky tori vic
+victoria vicky vicki tori
+vincent vince vinnie
 walter walt wally
-william will bill billy liam willie
-zachary zach zack
+wilfred wilfrid wilf
+william will bill billy willie liam
+winifred winnie
+zachary zachariah zach zack zak
 """
+
+# The root a shared short form takes when one key is needed: the formal name it more often
+# stands for in UK records. tests/unit/test_normalise.py checks every shared form is here.
+PREFERRED_ROOT: dict[str, str] = {
+    "al": "alan", "alex": "alexander", "bella": "isabel", "bert": "albert",
+    "bertie": "albert", "charlie": "charles", "chris": "christopher", "chrissie": "christine",
+    "chrissy": "christine", "ed": "edward", "eddie": "edward", "ellie": "eleanor", "em": "emma",
+    "frankie": "francis", "georgie": "georgina",
+    "hal": "henry", "kat": "catherine", "kate": "catherine", "katie": "catherine", "kitty": "catherine", "harry": "henry", "jerry": "gerald", "jo": "joanne", "jon": "jonathan",
+    "kit": "christopher", "millie": "amelia", "milly": "amelia", "mo": "muhammad", "ned": "edward",
+    "nell": "eleanor", "nellie": "eleanor", "nic": "nicholas", "nicky": "nicola", "pat": "patricia",
+    "sam": "samuel", "sammy": "samuel", "sandy": "alexander", "sasha": "alexandra", "steve": "stephen", "stevie": "stephen", "ted": "edward",
+    "teddy": "edward", "terry": "terence", "tina": "christine",
+}
 
 
 def _roots_by_name() -> dict[str, frozenset[str]]:
     roots: dict[str, set[str]] = {}
     for line in _TABLE.strip().splitlines():
-        formal, *short = line.split()
-        roots.setdefault(formal, set()).add(formal)
-        for name in short:
-            roots.setdefault(name, set()).add(formal)
+        root, *forms = line.split()
+        for name in (root, *forms):
+            roots.setdefault(name, set()).add(root)
     return {name: frozenset(found) for name, found in roots.items()}
 
 
 ROOTS_BY_NAME: dict[str, frozenset[str]] = _roots_by_name()
+ROOT_BY_NAME: dict[str, str] = {
+    name: PREFERRED_ROOT.get(name, min(roots)) for name, roots in ROOTS_BY_NAME.items()
+}
