@@ -171,15 +171,17 @@ zachary zachariah zach zack zak
 # The root a shared short form takes when one key is needed: the formal name it more often
 # stands for in UK records. tests/unit/test_normalise.py checks every shared form is here.
 PREFERRED_ROOT: dict[str, str] = {
-    "al": "alan", "alex": "alexander", "bella": "isabel", "bert": "albert",
-    "bertie": "albert", "charlie": "charles", "chris": "christopher", "chrissie": "christine",
+    "al": "alan", "alex": "alexander", "bella": "isabel", "bert": "albert", "bertie": "albert",
+    "charlie": "charles", "chris": "christopher", "chrissie": "christine",
     "chrissy": "christine", "ed": "edward", "eddie": "edward", "ellie": "eleanor", "em": "emma",
-    "frankie": "francis", "georgie": "georgina",
-    "hal": "henry", "kat": "catherine", "kate": "catherine", "katie": "catherine", "kitty": "catherine", "harry": "henry", "jerry": "gerald", "jo": "joanne", "jon": "jonathan",
-    "kit": "christopher", "millie": "amelia", "milly": "amelia", "mo": "muhammad", "ned": "edward",
-    "nell": "eleanor", "nellie": "eleanor", "nic": "nicholas", "nicky": "nicola", "pat": "patricia",
-    "sam": "samuel", "sammy": "samuel", "sandy": "alexander", "sasha": "alexandra", "steve": "stephen", "stevie": "stephen", "ted": "edward",
-    "teddy": "edward", "terry": "terence", "tina": "christine",
+    "frankie": "francis", "georgie": "georgina", "hal": "henry", "harry": "henry",
+    "jerry": "gerald", "jo": "joanne", "jon": "jonathan", "kat": "catherine",
+    "kate": "catherine", "katie": "catherine", "kit": "christopher", "kitty": "catherine",
+    "millie": "amelia", "milly": "amelia", "mo": "muhammad", "ned": "edward", "nell": "eleanor",
+    "nellie": "eleanor", "nic": "nicholas", "nicky": "nicola", "pat": "patricia",
+    "sam": "samuel", "sammy": "samuel", "sandy": "alexander", "sasha": "alexandra",
+    "steve": "stephen", "stevie": "stephen", "ted": "edward", "teddy": "edward",
+    "terry": "terence", "tina": "christine",
 }
 
 
