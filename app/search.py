@@ -11,9 +11,12 @@ from app.db import Graph
 from matching import normalise as norm
 from matching.search import Candidate, Scored, SearchQuery, name_tokens, rank
 from resolvers import cypher
-from resolvers.data import read, rows
+from resolvers.data import tuples
 
-CANDIDATE_LIMIT = 200
+# Candidates each source (names, keys, postcode) may offer for ranking: enough to fill the
+# page several times over; the full-text index returns its best-scoring hits first.
+MIN_CANDIDATES = 100
+CANDIDATES_PER_RESULT = 4
 _LUCENE_SAFE = re.compile(r"[^a-z0-9]")
 
 
@@ -90,27 +93,26 @@ def keys_lucene(query: SearchQuery) -> str:
     return " OR ".join(terms)
 
 
-def candidate_ids(graph: Graph, query: SearchQuery) -> list[str]:
-    ids: dict[str, None] = {}
+def _candidates(graph: Graph, statement: str, **params: object) -> list[Candidate]:
+    return [Candidate(record_id, person_id, names or (), tuple(map(date.fromisoformat, dobs)), nhs or (), postcodes)
+            for record_id, person_id, names, dobs, nhs, postcodes in tuples(graph, statement, **params)]
+
+
+def candidates(graph: Graph, query: SearchQuery, first: int) -> list[Candidate]:
+    """Records worth ranking: fuzzy name hits, exact DOB / NHS hits and records at the postcode."""
+    limit = max(MIN_CANDIDATES, CANDIDATES_PER_RESULT * first)
+    found: list[Candidate] = []
     names = names_lucene(query.name_tokens)
     keys = keys_lucene(query)
     if names:
-        ids.update(dict.fromkeys(r["id"] for r in read(graph, cypher.SEARCH_NAMES, terms=names, limit=CANDIDATE_LIMIT)))
+        found += _candidates(graph, cypher.SEARCH_BY_NAMES, terms=names, limit=limit)
     if keys:
-        ids.update(dict.fromkeys(r["id"] for r in read(graph, cypher.SEARCH_KEYS, terms=keys, limit=CANDIDATE_LIMIT)))
+        found += _candidates(graph, cypher.SEARCH_BY_KEYS, terms=keys, limit=limit)
     if query.postcode:
-        ids.update(dict.fromkeys(r["id"] for r in read(graph, cypher.SEARCH_POSTCODE, postcode=query.postcode, limit=CANDIDATE_LIMIT)))
-    return list(ids)
+        found += _candidates(graph, cypher.SEARCH_BY_POSTCODE, postcode=query.postcode, limit=limit)
+    return found
 
 
 def search_people(graph: Graph, query: SearchQuery, first: int) -> list[Scored]:
     """Ranked persons, best score per person, at most ``first``."""
-    ids = candidate_ids(graph, query)
-    if not ids:
-        return []
-    candidates = [
-        Candidate(r["record_id"], r["person_id"], r["name_variants"] or (), r["dobs"] or (),
-                  r["nhs_numbers"] or (), r["postcodes"] or ())
-        for r in rows(graph, cypher.CANDIDATES, ids=ids)
-    ]
-    return rank(query, candidates, first)
+    return rank(query, candidates(graph, query, first), first)

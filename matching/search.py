@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 from rapidfuzz.distance import JaroWinkler
@@ -59,6 +60,9 @@ def name_tokens(text: str) -> tuple[str, ...]:
     return tuple(clean_name(text).split())
 
 
+# A search ranks a couple of hundred candidates that share most of their tokens (the same
+# surname, the same few given names), so token pairs and variant splits are memoised.
+@lru_cache(maxsize=1 << 16)
 def _similar(a: str, b: str) -> float:
     """Jaro-Winkler rescaled so unrelated names score near 0 (raw JW gives them ~0.6), with a
     nickname and its formal name (same root) counting as equal."""
@@ -67,9 +71,14 @@ def _similar(a: str, b: str) -> float:
     return max(0.0, (JaroWinkler.similarity(a, b) - JW_FLOOR) / (1 - JW_FLOOR))
 
 
+@lru_cache(maxsize=1 << 16)
+def _variant_tokens(variant: str) -> tuple[str, ...]:
+    return tuple(clean_name(variant.replace("|", " ")).split())
+
+
 def _variant_score(query: Sequence[str], variant: str) -> float:
     """Each query token matched to its best token of the variant; order free, so swaps still match."""
-    tokens = clean_name(variant.replace("|", " ")).split()
+    tokens = _variant_tokens(variant)
     if not tokens:
         return 0.0
     return sum(max(_similar(q, t) for t in tokens) for q in query) / len(query)

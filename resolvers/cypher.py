@@ -22,8 +22,7 @@ RETURN requested, p.id AS id, p.status AS status,
   COLLECT {{
     MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p)
     RETURN s {{.id, .agency, .source_person_id, .name_variants, .dobs, .sex, .nhs_numbers, .retired,
-              updated: toString(coalesce(s.updated_at, s.created_at)),
-              batches: COLLECT {{ MATCH (s)-[:CHANGED_IN]->(b:IngestBatch) RETURN b.id ORDER BY b.id }} }}
+              updated: toString(coalesce(s.updated_at, s.created_at))}}
   }} AS records,
   COLLECT {{
     MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p)
@@ -37,13 +36,25 @@ RETURN requested, p.id AS id, p.status AS status,
     MATCH (p)-[l:LIVES_AT]->(a:Address)
     RETURN {{id: a.id, line_1: a.line_1, line_2: a.line_2, town: a.town, postcode: a.postcode,
             outward: a.outward, uprn: a.uprn, first_seen: l.first_seen, last_seen: l.last_seen}}
-  }} AS addresses,
-  COLLECT {{
+  }} AS addresses
+"""
+
+# Lineage is asked for far less often than a person's headline, so it is its own statement,
+# run only when sourceRecords or matchExplanation is selected. Keyed by surviving person id.
+PERSON_LINEAGE = """
+UNWIND $ids AS pid
+MATCH (p:Person {id: pid})
+RETURN pid,
+  COLLECT {
+    MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p)
+    RETURN {id: s.id, batches: COLLECT { MATCH (s)-[:CHANGED_IN]->(b:IngestBatch) RETURN b.id ORDER BY b.id }}
+  } AS batches,
+  COLLECT {
     MATCH (a:SourceRecord)-[:RESOLVES_TO]->(p)
     MATCH (a)-[e:SIMILAR]->(b:SourceRecord)-[:RESOLVES_TO]->(p)
-    RETURN {{record_a: a.id, record_b: b.id, probability: e.probability, weight: e.weight,
-            review: e.review, explanation: e.explanation}}
-  }} AS similar
+    RETURN {record_a: a.id, record_b: b.id, probability: e.probability, weight: e.weight,
+            review: e.review, explanation: e.explanation}
+  } AS similar
 """
 
 PERSONS_PSEUDONYMOUS = _RESOLVE + """
@@ -63,8 +74,7 @@ RETURN requested, p.id AS id, p.status AS status,
   COLLECT {
     MATCH (p)-[l:LIVES_AT]->(a:Address)
     RETURN {id: a.id, outward: a.outward, first_seen: l.first_seen, last_seen: l.last_seen}
-  } AS addresses,
-  [] AS similar
+  } AS addresses
 """
 
 HOUSEHOLDS = """
@@ -74,30 +84,29 @@ WHERE other <> p AND other.status <> 'merged'
 RETURN pid, collect({person_id: other.id, address_id: a.id, first_seen: l.first_seen, last_seen: l.last_seen}) AS members
 """
 
-SEARCH_NAMES = """
-CALL db.index.fulltext.queryNodes('source_record_names', $terms, {limit: $limit}) YIELD node
-RETURN node.id AS id
-"""
-
-SEARCH_KEYS = """
-CALL db.index.fulltext.queryNodes('source_record_keys', $terms, {limit: $limit}) YIELD node
-RETURN node.id AS id
-"""
-
-SEARCH_POSTCODE = """
-MATCH (:SourceAddress {postcode: $postcode})<-[:GAVE_ADDRESS]-(s:SourceRecord)
-RETURN s.id AS id LIMIT $limit
-"""
-
-CANDIDATES = """
-UNWIND $ids AS rid
-MATCH (s:SourceRecord {id: rid})-[:RESOLVES_TO]->(p:Person)
-WHERE NOT s.retired
-RETURN s.id AS record_id, p.id AS person_id, s.name_variants AS name_variants, s.dobs AS dobs,
-       s.nhs_numbers AS nhs_numbers,
+# Search: each source of candidates (names, exact keys, postcode) is one statement that also
+# returns what ranking needs, so a search costs one round trip per source given. Rows are
+# positional and dates ISO strings: decoding 200 candidates is the API's hottest Python path.
+_CANDIDATE_ROWS = """
+WITH DISTINCT s WHERE NOT s.retired
+MATCH (s)-[:RESOLVES_TO]->(p:Person)
+RETURN s.id, p.id, s.name_variants, [d IN coalesce(s.dobs, []) | toString(d)], s.nhs_numbers,
        COLLECT { MATCH (s)-[:GAVE_ADDRESS]->(a:SourceAddress) WHERE NOT coalesce(a.postcode_flagged, false)
-                 RETURN a.postcode } AS postcodes
+                 RETURN a.postcode }
 """
+
+SEARCH_BY_NAMES = """
+CALL db.index.fulltext.queryNodes('source_record_names', $terms, {limit: $limit}) YIELD node AS s
+""" + _CANDIDATE_ROWS
+
+SEARCH_BY_KEYS = """
+CALL db.index.fulltext.queryNodes('source_record_keys', $terms, {limit: $limit}) YIELD node AS s
+""" + _CANDIDATE_ROWS
+
+SEARCH_BY_POSTCODE = """
+MATCH (:SourceAddress {postcode: $postcode})<-[:GAVE_ADDRESS]-(s:SourceRecord)
+WITH s LIMIT $limit
+""" + _CANDIDATE_ROWS
 
 ADDRESSES_BY_UPRN = "MATCH (a:Address {uprn: $uprn}) RETURN a.id AS id ORDER BY a.id LIMIT $limit"
 

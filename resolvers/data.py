@@ -30,6 +30,12 @@ def read(graph: Graph, query: str, **params: Any) -> list[dict[str, Any]]:
         return session.run(query, params).data()
 
 
+def tuples(graph: Graph, query: str, **params: Any) -> list[tuple[Any, ...]]:
+    """Rows as plain value tuples, for hot paths where building dicts costs more than the query."""
+    with graph.session(default_access_mode=neo4j.READ_ACCESS) as session:
+        return [tuple(record) for record in session.run(query, params)]
+
+
 def rows(graph: Graph, query: str, **params: Any) -> list[dict[str, Any]]:
     return [native(row) for row in read(graph, query, **params)]
 
@@ -37,11 +43,17 @@ def rows(graph: Graph, query: str, **params: Any) -> list[dict[str, Any]]:
 def persons(graph: Graph, ids: Sequence[str], pseudonymous: bool, params: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """Each requested id (superseded ids included) to its surviving person's data."""
     query = cypher.PERSONS_PSEUDONYMOUS if pseudonymous else cypher.PERSONS_FULL
-    found = rows(graph, query, ids=list(ids), **params)
-    for row in found:
+    return {row["requested"]: row for row in rows(graph, query, ids=list(ids), **params)}
+
+
+def lineage(graph: Graph, person_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Per surviving person: each record's ingest batches, and the scored links between its records."""
+    found = {}
+    for row in read(graph, cypher.PERSON_LINEAGE, ids=list(person_ids)):
         for edge in row["similar"]:
             edge["explanation"] = _json(edge.get("explanation"))
-    return {row["requested"]: row for row in found}
+        found[row["pid"]] = {"batches": {r["id"]: r["batches"] for r in row["batches"]}, "similar": row["similar"]}
+    return found
 
 
 def households(graph: Graph, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:

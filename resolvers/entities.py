@@ -17,7 +17,7 @@ from strawberry.types import Info
 
 from resolvers.choose import age_band, age_on, display_name, preferred
 from resolvers.context import RequestContext
-from resolvers.loaders import address_loader, household_loader, person_loader
+from resolvers.loaders import address_loader, household_loader, lineage_loader, person_loader
 
 
 def ctx_of(info: Info) -> RequestContext:
@@ -277,20 +277,24 @@ class Person:
         ]
 
     @strawberry.field
-    def source_records(self, info: Info) -> Optional[list[SourceRecordRef]]:
-        ctx_of(info).reveal("Person.sourceRecords")
+    async def source_records(self, info: Info) -> Optional[list[SourceRecordRef]]:
+        ctx = ctx_of(info)
+        ctx.reveal("Person.sourceRecords")
+        batches = (await lineage_loader(ctx).load(self.row["id"]))["batches"]
         return [
             SourceRecordRef(id=strawberry.ID(r["id"]), agency=r["agency"], source_person_id=r["source_person_id"],
-                            retired=bool(r.get("retired")), batches=r.get("batches") or [])
+                            retired=bool(r.get("retired")), batches=batches.get(r["id"], []))
             for r in sorted(self.row["records"], key=lambda r: r["id"])
         ]
 
     @strawberry.field
-    def match_explanation(self, info: Info) -> Optional[list[MatchEdge]]:
-        ctx_of(info).reveal("Person.matchExplanation")
+    async def match_explanation(self, info: Info) -> Optional[list[MatchEdge]]:
+        ctx = ctx_of(info)
+        ctx.reveal("Person.matchExplanation")
+        similar = (await lineage_loader(ctx).load(self.row["id"]))["similar"]
         return [
             MatchEdge(record_a=strawberry.ID(e["record_a"]), record_b=strawberry.ID(e["record_b"]),
                       probability=e.get("probability"), weight=e.get("weight"), review=bool(e.get("review")),
                       explanation=e.get("explanation"))
-            for e in self.row["similar"]
+            for e in similar
         ]

@@ -42,3 +42,14 @@ def address_loader(ctx: RequestContext) -> DataLoader[str, dict[str, Any] | None
 
         ctx.loaders["address"] = DataLoader(load, max_batch_size=MAX_BATCH)
     return ctx.loaders["address"]
+
+
+def lineage_loader(ctx: RequestContext) -> DataLoader[str, dict[str, Any]]:
+    """Surviving person id -> its records' batches and its match edges (see data.lineage)."""
+    if "lineage" not in ctx.loaders:
+        async def load(ids: list[str]) -> list[dict[str, Any]]:
+            found = await ctx.read(data.lineage, ctx.graph, ids)
+            return [found.get(i, {"batches": {}, "similar": []}) for i in ids]
+
+        ctx.loaders["lineage"] = DataLoader(load, max_batch_size=MAX_BATCH)
+    return ctx.loaders["lineage"]
