@@ -9,11 +9,13 @@ RETURN h.seq AS seq, h.hash AS hash
 
 APPEND = """
 MATCH (h:AuditHead {id: 'head'})
-CREATE (e:AuditEvent {seq: $seq, at: datetime($at), subject: $subject, agency: $agency, role: $role,
-                      operation: $operation, outcome: $outcome, purpose: $purpose, person_ids: $person_ids,
-                      address_ids: $address_ids, fields: $fields, detail: $detail, prev_hash: $prev_hash,
-                      hash: $hash})
 SET h.seq = $seq, h.hash = $hash
+WITH h
+UNWIND $events AS x
+CREATE (e:AuditEvent {seq: x.seq, at: datetime(x.at), subject: x.subject, agency: x.agency, role: x.role,
+                      operation: x.operation, outcome: x.outcome, purpose: x.purpose, person_ids: x.person_ids,
+                      address_ids: x.address_ids, fields: x.fields, detail: x.detail, prev_hash: x.prev_hash,
+                      hash: x.hash})
 """
 
 HEAD = "MATCH (h:AuditHead {id: 'head'}) RETURN h.seq AS seq, h.hash AS hash"

@@ -1,12 +1,15 @@
 """The append-only, hash-chained access log.
 
 Appends are serialised by the write lock on a single head node, so concurrent requests
-get consecutive sequence numbers and each event chains to the one before. A request
-whose event cannot be written must fail, so every error here is an AuditWriteError.
+get consecutive sequence numbers and each event chains to the one before; events arriving
+together are committed together (group commit). A request whose event cannot be written
+must fail, so every error here is an AuditWriteError.
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from typing import Any, Iterator
@@ -22,28 +25,92 @@ class AuditWriteError(RuntimeError):
     """The event was not written; the request that caused it must not succeed."""
 
 
-def _append(tx: neo4j.ManagedTransaction, event: AuditEvent) -> StoredEvent:
+def _append_all(tx: neo4j.ManagedTransaction, events: list[AuditEvent]) -> list[StoredEvent]:
     head = tx.run(cypher.LOCK_HEAD, genesis=GENESIS_HASH).single()
-    seq = head["seq"] + 1
-    at = datetime.now(timezone.utc)
-    at_iso = at.isoformat()
-    digest = event_hash(seq, at_iso, event, head["hash"])
-    values = {f.name: getattr(event, f.name) for f in fields(AuditEvent)}
-    tx.run(cypher.APPEND, seq=seq, at=at_iso, prev_hash=head["hash"], hash=digest,
-           **{k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}).consume()
-    return StoredEvent(**values, seq=seq, at=at, prev_hash=head["hash"], hash=digest)
+    seq, prev_hash = head["seq"], head["hash"]
+    stored: list[StoredEvent] = []
+    rows: list[dict[str, Any]] = []
+    for event in events:
+        seq += 1
+        at = datetime.now(timezone.utc)
+        digest = event_hash(seq, at.isoformat(), event, prev_hash)
+        values = {f.name: getattr(event, f.name) for f in fields(AuditEvent)}
+        rows.append({**{k: list(v) if isinstance(v, tuple) else v for k, v in values.items()},
+                     "seq": seq, "at": at.isoformat(), "prev_hash": prev_hash, "hash": digest})
+        stored.append(StoredEvent(**values, seq=seq, at=at, prev_hash=prev_hash, hash=digest))
+        prev_hash = digest
+    tx.run(cypher.APPEND, events=rows, seq=seq, hash=prev_hash).consume()
+    return stored
+
+
+@dataclass
+class _Waiting:
+    event: AuditEvent
+    stored: StoredEvent | None = None
+    error: AuditWriteError | None = None
+
+
+class _GroupCommit:
+    """Concurrent appends share one transaction: whichever caller finds no write in flight
+    writes every event waiting, so the chain's lock and the commit are paid once per group
+    rather than once per request. Each caller still returns only once its own event is
+    committed, and gets the error if that commit failed."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._waiting: list[_Waiting] = []
+        self._writing = False
+
+    def append(self, graph: Graph, event: AuditEvent) -> StoredEvent:
+        mine = _Waiting(event)
+        with self._changed:
+            self._waiting.append(mine)
+            while self._writing and not _settled(mine):
+                self._changed.wait()
+            if not _settled(mine):
+                self._writing = True
+                group, self._waiting = self._waiting, []
+        if not _settled(mine):
+            self._write(graph, group)
+        if mine.error is not None:
+            raise mine.error
+        assert mine.stored is not None
+        return mine.stored
+
+    def _write(self, graph: Graph, group: list[_Waiting]) -> None:
+        stored: list[StoredEvent] = []
+        failure: AuditWriteError | None = None
+        try:
+            with graph.session() as session:
+                with session.begin_transaction() as tx:
+                    stored = _append_all(tx, [w.event for w in group])
+                    tx.commit()
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as error:
+            failure = AuditWriteError(f"audit event not written: {type(error).__name__}")
+            failure.__cause__ = error
+        with self._changed:
+            for waiting, result in zip(group, stored):
+                waiting.stored = result
+            for waiting in group[len(stored):]:
+                waiting.error = failure
+            self._writing = False
+            self._changed.notify_all()
+
+
+def _settled(waiting: _Waiting) -> bool:
+    return waiting.stored is not None or waiting.error is not None
+
+
+_group_commits: "weakref.WeakKeyDictionary[Graph, _GroupCommit]" = weakref.WeakKeyDictionary()
+_group_commits_lock = threading.Lock()
 
 
 def append_event(graph: Graph, event: AuditEvent) -> StoredEvent:
-    """Write one event in its own transaction, in a single attempt."""
-    try:
-        with graph.session() as session:
-            with session.begin_transaction() as tx:
-                stored = _append(tx, event)
-                tx.commit()
-                return stored
-    except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as error:
-        raise AuditWriteError(f"audit event not written: {type(error).__name__}") from error
+    """Write one event, committed before this returns, in a single attempt (shared with any
+    events appended at the same moment)."""
+    with _group_commits_lock:
+        group_commit = _group_commits.setdefault(graph, _GroupCommit())
+    return group_commit.append(graph, event)
 
 
 def _stored(row: dict[str, Any]) -> StoredEvent:
