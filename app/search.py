@@ -11,7 +11,7 @@ from app.db import Graph
 from matching import normalise as norm
 from matching.search import Candidate, Scored, SearchQuery, name_tokens, rank
 from resolvers import cypher
-from resolvers.data import tuples
+from resolvers.data import single_list
 
 # Candidates each source (names, keys, postcode) may offer for ranking: enough to fill the
 # page several times over; the full-text index returns its best-scoring hits first.
@@ -95,7 +95,7 @@ def keys_lucene(query: SearchQuery) -> str:
 
 def _candidates(graph: Graph, statement: str, **params: object) -> list[Candidate]:
     return [Candidate(record_id, person_id, names or (), tuple(map(date.fromisoformat, dobs)), nhs or (), postcodes)
-            for record_id, person_id, names, dobs, nhs, postcodes in tuples(graph, statement, **params)]
+            for record_id, person_id, names, dobs, nhs, postcodes in single_list(graph, statement, **params)]
 
 
 def candidates(graph: Graph, query: SearchQuery, first: int) -> list[Candidate]:

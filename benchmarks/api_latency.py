@@ -100,6 +100,8 @@ async def main(args: argparse.Namespace) -> None:
     random.shuffle(ids)
     print(f"{len(people)} sampled people, {args.clients} clients, {args.requests} requests per query")
     for name, query, variables in (("searchPeople", SEARCH, names), ("person+involvements", PERSON, ids)):
+        if args.only and args.only != name:
+            continue
         report(name, *await run(args.url, headers, query, variables, args.clients, args.requests))
 
 
@@ -110,5 +112,6 @@ if __name__ == "__main__":
     parser.add_argument("--agency", default="CSC", help="the practitioner's agency when minting a token")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--requests", type=int, default=1000, help="requests per query type")
+    parser.add_argument("--only", choices=("searchPeople", "person+involvements"), help="time one query only")
     parser.add_argument("--sample", type=int, default=100, help="people sampled to vary the requests (max 100)")
     asyncio.run(main(parser.parse_args()))

@@ -25,15 +25,18 @@ def native(value: Any) -> Any:
 
 
 def read(graph: Graph, query: str, **params: Any) -> list[dict[str, Any]]:
-    """One auto-commit read: a single round trip, where a managed transaction costs three."""
+    """One auto-commit read: a single round trip, where a managed transaction costs three.
+    Statements here return plain values and maps, never nodes, so ``dict(record)`` is the row
+    (the driver's ``data()`` walks every value again looking for nodes)."""
     with graph.session(default_access_mode=neo4j.READ_ACCESS) as session:
-        return session.run(query, params).data()
+        return [dict(record) for record in session.run(query, params)]
 
 
-def tuples(graph: Graph, query: str, **params: Any) -> list[tuple[Any, ...]]:
-    """Rows as plain value tuples, for hot paths where building dicts costs more than the query."""
+def single_list(graph: Graph, query: str, **params: Any) -> list[Any]:
+    """The one list a statement returns in its one row (hot paths collect rows server-side)."""
     with graph.session(default_access_mode=neo4j.READ_ACCESS) as session:
-        return [tuple(record) for record in session.run(query, params)]
+        record = session.run(query, params).single(strict=True)
+        return record[0]
 
 
 def rows(graph: Graph, query: str, **params: Any) -> list[dict[str, Any]]:
