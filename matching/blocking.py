@@ -47,6 +47,9 @@ def _keys(record: MatchRecord) -> set[str]:
                 keys.add(f"postcode-fam:{postcode}:{fam}")
         for uprn in uprns:
             keys.add(f"uprn-initial:{uprn}:{given[:1]}")
+    for a in record.addresses:
+        if a.number and a.street:
+            keys.add(f"house:{a.number}:{a.street.replace(' ', '')}")
     return keys
 
 

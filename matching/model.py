@@ -56,10 +56,12 @@ def _distribution(column: np.ndarray, levels: int, weights: np.ndarray | None = 
 
 
 def estimate_u(features: RecordFeatures, records: Sequence[MatchRecord], seed: int = 0) -> dict[str, list[float]]:
-    """u from random pairs; the address's u from random pairs that share a surname.
+    """u from random pairs; the address's u from random pairs that share a surname only.
 
     Relatives share surname and address together, so among candidates (which share a
-    surname) an address agreement is far less telling than among random pairs.
+    surname) an address agreement is far less telling than among random pairs. Pairs whose
+    given names also agree are left out of that sample: where many records are duplicates,
+    they are mostly one person and would make a shared address look common among strangers.
     """
     rng = np.random.default_rng(seed)
     n_records = len(records)
@@ -71,8 +73,10 @@ def estimate_u(features: RecordFeatures, records: Sequence[MatchRecord], seed: i
     u = {name: _distribution(levels[:, i], len(LEVELS[name])) for i, name in enumerate(FIELDS)}
     same_a, same_b = _same_surname_pairs(records, rng, size)
     if len(same_a) >= 100:
-        conditional = compare(features, same_a, same_b)[:, FIELDS.index("address")]
-        u["address"] = _distribution(conditional, len(LEVELS["address"]))
+        conditional = compare(features, same_a, same_b)
+        strangers = conditional[conditional[:, FIELDS.index("given")] == LEVELS["given"].index("different")]
+        if len(strangers) >= 100:
+            u["address"] = _distribution(strangers[:, FIELDS.index("address")], len(LEVELS["address"]))
     return u
 
 
@@ -103,20 +107,37 @@ def _initial_m() -> dict[str, list[float]]:
     return m
 
 
-def _anchored_m(levels: np.ndarray) -> dict[str, list[float]]:
-    """m as first seen among pairs a strong identifier already vouches for.
+# Fields that each identify a person on their own when they agree in full, with the level
+# that counts as full agreement ("number and street" and better for the address).
+_IDENTIFYING: dict[str, str] = {"given": "exact", "family": "exact", "dob": "exact", "address": "number and street"}
 
-    Pairs sharing an NHS number show how the other fields vary within one person; pairs
-    agreeing exactly on both names and date of birth show how NHS numbers do. Fields
-    with too few such pairs keep the textbook starting ramp.
+
+def _agrees(levels: np.ndarray, name: str) -> np.ndarray:
+    return levels[:, FIELDS.index(name)] >= LEVELS[name].index(_IDENTIFYING[name])
+
+
+def _anchor(levels: np.ndarray, name: str) -> np.ndarray:
+    """Pairs that fields other than ``name`` already vouch for as one person.
+
+    A shared NHS number vouches for every other field. Without one (partners that hold no
+    NHS numbers, a held-out data set), the pairs agreeing in full on every other
+    identifying field do: they can only be strangers by a coincidence of three fields, so
+    how ``name`` varies among them is how it varies within one person.
+    """
+    if name == "nhs":
+        return np.all([_agrees(levels, n) for n in ("given", "family", "dob")], axis=0)
+    vouched = np.all([_agrees(levels, n) for n in _IDENTIFYING if n != name], axis=0)
+    return vouched | (levels[:, FIELDS.index("nhs")] == LEVELS["nhs"].index("exact"))
+
+
+def _anchored_m(levels: np.ndarray) -> dict[str, list[float]]:
+    """m per field as seen among the pairs the other fields vouch for (``_anchor``).
+
+    Fields with too few such pairs keep the textbook starting ramp.
     """
     m = _initial_m()
-    nhs_equal = levels[:, FIELDS.index("nhs")] == len(LEVELS["nhs"]) - 1
-    names_and_dob = np.all(
-        [levels[:, FIELDS.index(n)] == len(LEVELS[n]) - 1 for n in ("given", "family", "dob")], axis=0)
     for i, name in enumerate(FIELDS):
-        anchor = names_and_dob if name == "nhs" else nhs_equal
-        column = levels[anchor, i]
+        column = levels[_anchor(levels, name), i]
         if np.count_nonzero(column) >= 30:
             m[name] = _distribution(column, len(LEVELS[name]))
     return m
@@ -127,7 +148,7 @@ def estimate(levels: np.ndarray, u: dict[str, list[float]]) -> ModelParams:
 
     Full EM over m drifts: relatives agree on surname and address together, and with
     every iteration households look more like one person. m is therefore taken from the
-    pairs a strong identifier vouches for, and EM estimates only the share of matches.
+    pairs the other fields vouch for, and EM estimates only the share of matches.
     """
     params = ModelParams(m=_anchored_m(levels), u=u, prior=0.1)
     for _ in range(EM_ITERATIONS):

@@ -116,3 +116,23 @@ def test_a_name_match_nothing_else_backs_goes_to_review() -> None:
     levels[1, FIELDS.index("dob")] = LEVELS["dob"].index("exact")
     levels[2, FIELDS.index("address")] = LEVELS["address"].index("different")
     assert _corroborated(levels).tolist() == [False, True, False]
+
+
+def test_without_nhs_numbers_m_is_seen_among_pairs_the_other_fields_vouch_for() -> None:
+    levels = np.zeros((200, len(FIELDS)), dtype=np.int8)
+    for name in ("given", "family", "dob"):
+        levels[:, FIELDS.index(name)] = LEVELS[name].index("exact")
+    levels[:, FIELDS.index("address")] = LEVELS["address"].index("exact or UPRN")
+    levels[:50, FIELDS.index("given")] = LEVELS["given"].index("nickname or close")
+    m = model._anchored_m(levels)
+    assert m["given"][LEVELS["given"].index("nickname or close")] == pytest.approx(0.25, abs=0.02)
+
+
+def test_a_house_number_and_street_block_records_that_carry_no_postcode() -> None:
+    from matching.blocking import candidate_pairs
+
+    a = rec("A:1", "jon", "smyth", street="park road", number="14")
+    b = rec("B:1", "j", "jonhson", street="parkroad", number="14")
+    c = rec("C:1", "ann", "lee", street="park road", number="16")
+    found = candidate_pairs([a, b, c])
+    assert list(zip(found.left.tolist(), found.right.tolist())) == [(0, 1)]
