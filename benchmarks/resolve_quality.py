@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.resolution.offline import records_from_folder  # noqa: E402
-from matching.evaluation import evaluate  # noqa: E402
+from matching.blocking import candidate_pairs  # noqa: E402
+from matching.evaluation import blocking_recall, evaluate  # noqa: E402
 from matching.pipeline import resolve_records  # noqa: E402
 from matching.records import MatchRecord  # noqa: E402
 from seeds.generator import generate  # noqa: E402
@@ -101,6 +102,9 @@ def main() -> None:
         resolution = resolve_records(records)
         elapsed = time.perf_counter() - started
         print("stages: " + ", ".join(f"{k} {v}" for k, v in resolution.stats.items()))
+        candidates = candidate_pairs(records)
+        found = blocking_recall([truth[tuple(r.record_id.split(":", 1))] for r in records], candidates.left, candidates.right)
+        print(f"blocking: {len(candidates.left)} pairs generated, {found:.4f} of true pairs found")
         report("MAST", truth, as_links(resolution.clusters), elapsed)
         started = time.perf_counter()
         links = splink_links(records)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Mapping, Sequence
+
+import numpy as np
 
 RecordKey = tuple[str, str]  # (source, source_person_id)
 
@@ -98,3 +100,11 @@ def evaluate(truth: Mapping[RecordKey, str], predicted: Mapping[RecordKey, str],
     misses = sorted(((t, n) for t, n in clusters_of.items() if n > 1), key=lambda x: (-x[1], x[0]))
     return Evaluation(pairwise, bcubed, by_pair, merges[:worst], misses[:worst], missing,
                       {"records": total, "true_people": len(true_sizes), "predicted_people": len(pred_sizes)})
+
+
+def blocking_recall(true_ids: Sequence[str], left: np.ndarray, right: np.ndarray) -> float:
+    """Share of true pairs among the candidate pairs: what blocking lets the scorer see at all."""
+    codes = np.unique(np.asarray(true_ids, dtype=object), return_inverse=True)[1]
+    sizes = np.bincount(codes)
+    actual = int((sizes * (sizes - 1) // 2).sum())
+    return int(np.count_nonzero(codes[left] == codes[right])) / actual if actual else 1.0

@@ -54,3 +54,13 @@ def test_breakdown_by_agency_pair() -> None:
     assert result.by_agency_pair[("a", "b")].recall == 0.5
     assert result.by_agency_pair[("b", "b")].recall == 0.0
     assert ("a", "a") not in result.by_agency_pair
+
+
+def test_blocking_recall_is_the_share_of_true_pairs_generated() -> None:
+    import numpy as np
+
+    from matching.evaluation import blocking_recall
+
+    # x is records 0-2, y is 3-4: four true pairs; two of them generated, and one false pair
+    found = blocking_recall(["x", "x", "x", "y", "y"], np.array([0, 1, 0]), np.array([1, 3, 2]))
+    assert found == 0.5
