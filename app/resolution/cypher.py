@@ -3,7 +3,8 @@
 ACTIVE_RECORDS = """
 MATCH (s:SourceRecord) WHERE NOT s.retired
 OPTIONAL MATCH (s)-[:GAVE_ADDRESS]->(a:SourceAddress)
-RETURN s.id AS id, s.agency AS agency, s.name_variants AS name_variants, s.dobs AS dobs,
+RETURN s.id AS id, s.agency AS agency, s.name_variants AS name_variants,
+       [d IN coalesce(s.dobs, []) | toString(d)] AS dobs,
        s.sex AS sex, s.nhs_numbers AS nhs_numbers,
        collect(a {.uprn, .flat, .number, .building, .street, .town_key,
                   postcode: CASE WHEN a.postcode_flagged THEN '' ELSE a.postcode END}) AS addresses
@@ -13,7 +14,7 @@ PENDING_RECORD_IDS = "MATCH (s:SourceRecord) WHERE s.needs_resolution RETURN s.i
 
 ASSIGNMENT = """
 MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p:Person)
-RETURN s.id AS record_id, p.id AS person_id, p.created_at AS created_at
+RETURN s.id AS record_id, p.id AS person_id, p.created_at.epochMillis AS created_at
 """
 
 DECISIONS = """
@@ -90,16 +91,54 @@ WITH p, count(s) AS records, collect(DISTINCT s.agency) AS agencies
 SET p.record_count = records, p.agencies = agencies, p.updated_at = datetime()
 """
 
-SOURCE_ADDRESSES = """
-MATCH (a:SourceAddress)
+_ADDRESS_PARTS = """
 RETURN a.id AS id, a.uprn AS uprn, a.flat AS flat, a.number AS number, a.building AS building,
        a.street AS street, CASE WHEN a.postcode_flagged THEN '' ELSE a.postcode END AS postcode,
        a.town_key AS town
 """
 
+SOURCE_ADDRESSES = "MATCH (a:SourceAddress)" + _ADDRESS_PARTS
+
+SOURCE_ADDRESSES_BY_ID = "UNWIND $ids AS id MATCH (a:SourceAddress {id: id})" + _ADDRESS_PARTS
+
+PENDING_SOURCE_ADDRESS_IDS = "MATCH (a:SourceAddress) WHERE a.needs_resolution RETURN a.id AS id"
+
+# The source addresses an address could be clustered with (see matching.addresses): those
+# sharing its UPRN or its usable postcode, and those of the Address it resolves to now.
+SOURCE_ADDRESS_NEIGHBOURS = """
+UNWIND $ids AS id
+MATCH (a:SourceAddress {id: id})
+CALL (a) {
+  MATCH (o:SourceAddress) WHERE a.uprn <> '' AND o.uprn = a.uprn RETURN o
+  UNION
+  MATCH (o:SourceAddress) WHERE NOT coalesce(a.postcode_flagged, false) AND o.postcode = a.postcode RETURN o
+  UNION
+  MATCH (a)-[:RESOLVES_TO]->(:Address)<-[:RESOLVES_TO]-(o:SourceAddress) RETURN o
+}
+RETURN DISTINCT o.id AS id
+"""
+
+# Addresses with no usable postcode cluster by town: one scan for all the towns at once.
+POSTCODELESS_IN_TOWNS = """
+MATCH (o:SourceAddress) WHERE o.town_key IN $towns AND (o.postcode_flagged OR coalesce(o.postcode, '') = '')
+RETURN o.id AS id
+"""
+
+ADDRESS_ASSIGNMENT_OF = """
+UNWIND $ids AS id
+MATCH (s:SourceAddress {id: id})-[:RESOLVES_TO]->(a:Address)
+RETURN s.id AS record_id, a.id AS person_id, a.created_at.epochMillis AS created_at
+"""
+
+PERSONS_AT_SOURCE_ADDRESSES = """
+UNWIND $ids AS id
+MATCH (:SourceAddress {id: id})<-[:GAVE_ADDRESS]-(:SourceRecord)-[:RESOLVES_TO]->(p:Person)
+RETURN DISTINCT p.id AS id
+"""
+
 ADDRESS_ASSIGNMENT = """
 MATCH (s:SourceAddress)-[:RESOLVES_TO]->(a:Address)
-RETURN s.id AS record_id, a.id AS person_id, a.created_at AS created_at
+RETURN s.id AS record_id, a.id AS person_id, a.created_at.epochMillis AS created_at
 """
 
 CREATE_ADDRESSES = """
@@ -129,12 +168,6 @@ WITH a, s ORDER BY (s.uprn <> '') DESC, s.postcode_flagged ASC, s.id
 WITH a, collect(s)[0] AS best, [x IN collect(s.uprn) WHERE x <> ''] AS uprns
 SET a.line_1 = best.line_1, a.line_2 = best.line_2, a.town = best.town, a.postcode = best.postcode,
     a.outward = best.outward, a.uprn = coalesce(uprns[0], ''), a.updated_at = datetime()
-"""
-
-PERSONS_OF_RECORDS = """
-UNWIND $ids AS id
-MATCH (:SourceRecord {id: id})-[:RESOLVES_TO]->(p:Person)
-RETURN DISTINCT p.id AS id
 """
 
 REBUILD_LIVES_AT = """

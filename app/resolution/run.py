@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 from app.db import Graph
 from app.resolution import cypher, store
@@ -41,6 +42,14 @@ def _edge_rows(pairs: list[ScoredPair]) -> list[dict[str, Any]]:
              "review": p.review, "explanation": p.explanation} for p in pairs]
 
 
+@contextmanager
+def _timed(stats: dict[str, Any], stage: str) -> Iterator[None]:
+    """Seconds per stage go into the run's stats, so `mast resolve` shows where time went."""
+    started = time.perf_counter()
+    yield
+    stats[f"{stage}_s"] = round(time.perf_counter() - started, 2)
+
+
 def resolve(graph: Graph, full: bool = False, keep_model: bool = False) -> RunSummary:
     """Resolve the graph; incremental unless ``full`` or no model has been fitted yet.
 
@@ -49,21 +58,23 @@ def resolve(graph: Graph, full: bool = False, keep_model: bool = False) -> RunSu
     """
     run_id = f"run-{uuid.uuid4().hex[:12]}"
     started = time.perf_counter()
-    records = store.load_records(graph)
-    pending = store.load_pending(graph)
-    stored_params = store.load_model(graph)
+    stats: dict[str, Any] = {}
+    with _timed(stats, "load"):
+        records = store.load_records(graph)
+        pending = store.load_pending(graph)
+        stored_params = store.load_model(graph)
+        previous, created_order = store.load_assignment(graph)
+        must, cannot = store.load_decisions(graph)
     mode = "full" if full or stored_params is None else "incremental"
-    previous, created_order = store.load_assignment(graph)
-    must, cannot = store.load_decisions(graph)
     by_id = {r.record_id: r for r in records}
-    stats: dict[str, Any] = {"load_s": round(time.perf_counter() - started, 2)}
 
     if mode == "full":
         reuse = ModelParams.from_dict(stored_params) if keep_model and stored_params else None
         pairs, params, score_stats = score_pairs(records, reuse)
         scope = set(by_id)
         links = [Link(p.a, p.b, p.weight) for p in pairs if not p.review]
-        store.replace_edges(graph, _edge_rows(pairs), run_id, None)
+        with _timed(stats, "write_edges"):
+            store.replace_edges(graph, _edge_rows(pairs), run_id, None)
     else:
         params = ModelParams.from_dict(stored_params)  # type: ignore[arg-type]
         focus_ids = pending.active | {r for pair in must + cannot for r in pair if r in by_id and r in pending.active}
@@ -74,20 +85,28 @@ def resolve(graph: Graph, full: bool = False, keep_model: bool = False) -> RunSu
         old_people = {previous[r] for r in touched if r in previous}
         scope = {r for r, person in previous.items() if person in old_people} | touched
         scope &= set(by_id)
-        store.replace_edges(graph, _edge_rows(pairs), run_id, focus_ids | pending.retired)
-        kept = [e for e in store.load_edges_of(graph, scope) if not e["review"]]
+        with _timed(stats, "write_edges"):
+            store.replace_edges(graph, _edge_rows(pairs), run_id, focus_ids | pending.retired)
+            kept = [e for e in store.load_edges_of(graph, scope) if not e["review"]]
         links = [Link(e["a"], e["b"], e["weight"]) for e in kept if e["a"] in scope and e["b"] in scope]
     stats.update(score_stats)
 
-    clusters = cluster(sorted(scope), links, by_id, must, cannot)
-    scoped_previous = {r: p for r, p in previous.items() if r in scope or r in pending.retired}
-    changes = assign_ids(clusters, scoped_previous, created_order)
+    with _timed(stats, "cluster"):
+        clusters = cluster(sorted(scope), links, by_id, must, cannot)
+        scoped_previous = {r: p for r, p in previous.items() if r in scope or r in pending.retired}
+        changes = assign_ids(clusters, scoped_previous, created_order)
     retired_records = [r for r in pending.retired if r in previous]
-    touched_people = store.write_identities(graph, changes, scoped_previous, run_id, retired_records)
-
-    address_changes = _resolve_addresses(graph, run_id)
-    store.rebuild_households(graph, None if mode == "full" or address_changes else touched_people | set(changes.assignment.values()))
-    store.mark_resolved(graph, pending.active | pending.retired)
+    with _timed(stats, "write_people"):
+        touched_people = store.write_identities(graph, changes, scoped_previous, run_id, retired_records)
+    with _timed(stats, "addresses"):
+        moved_addresses = _resolve_addresses(graph, run_id, full=mode == "full")
+    with _timed(stats, "households"):
+        if mode == "full":
+            store.rebuild_households(graph, None)
+        else:
+            people = touched_people | set(changes.assignment.values()) | store.persons_at(graph, moved_addresses)
+            store.rebuild_households(graph, people)
+        store.mark_resolved(graph, pending.active | pending.retired)
     stats["total_s"] = round(time.perf_counter() - started, 2)
     summary = RunSummary(
         run_id=run_id, mode=mode, records=len(records), pending=len(pending.active) + len(pending.retired),
@@ -99,14 +118,23 @@ def resolve(graph: Graph, full: bool = False, keep_model: bool = False) -> RunSu
     return summary
 
 
-def _resolve_addresses(graph: Graph, run_id: str) -> bool:
-    """Address entities for every source address; returns whether any assignment changed."""
-    previous, created_order = store.load_assignment(graph, cypher.ADDRESS_ASSIGNMENT)
-    sources = store.load_source_addresses(graph)
+def _resolve_addresses(graph: Graph, run_id: str, full: bool) -> set[str]:
+    """Address entities for every source address (full), or for the neighbourhood of the new
+    ones: clusters there are exactly what a full run would give, because two addresses can
+    only join through a UPRN, postcode, town or Address they share. Returns the source
+    addresses whose Address changed."""
+    if full:
+        previous, created_order = store.load_assignment(graph, cypher.ADDRESS_ASSIGNMENT)
+        sources = store.load_source_addresses(graph)
+    else:
+        pending = store.pending_source_addresses(graph)
+        if not pending:
+            return set()
+        sources = store.address_neighbourhood(graph, pending)
+        previous, created_order = store.load_address_assignment(graph, [a.id for a in sources])
     changes = assign_ids(address_clusters(sources), previous, created_order,
                          make_id=lambda: f"A-{uuid.uuid4().hex[:16]}")
-    touched = store.write_addresses(graph, changes, previous, run_id)
-    return bool(touched)
+    return store.write_addresses(graph, changes, previous, run_id)
 
 
 def explain_pair(graph: Graph, a: str, b: str) -> dict[str, Any]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 import neo4j
@@ -28,7 +30,9 @@ def _chunks(rows: Sequence[Any], size: int = WRITE_CHUNK) -> Iterable[Sequence[A
         yield rows[start : start + size]
 
 
+@lru_cache(maxsize=1 << 18)
 def _name(variant: str) -> NameVariant:
+    """Variants repeat across records (shared surnames, common given names), so each is parsed once."""
     given, middle, family = (variant.split("|") + ["", ""])[:3]
     return NameVariant(clean_name(given), clean_name(middle), clean_name(family))
 
@@ -55,7 +59,7 @@ def load_records(graph: Graph) -> list[MatchRecord]:
                     record_id=row["id"],
                     agency=row["agency"],
                     names=tuple(_name(v) for v in row["name_variants"] or ()),
-                    dobs=tuple(d.to_native() for d in row["dobs"] or ()),
+                    dobs=tuple(map(date.fromisoformat, row["dobs"])),
                     sex=row["sex"],
                     nhs_numbers=tuple(row["nhs_numbers"] or ()),
                     addresses=tuple(_address(a) for a in row["addresses"]),
@@ -85,7 +89,7 @@ def load_assignment(graph: Graph, query: str = cypher.ASSIGNMENT) -> tuple[dict[
     with graph.session(default_access_mode=neo4j.READ_ACCESS) as session:
         for row in session.run(query):
             assignment[row["record_id"]] = row["person_id"]
-            created[row["person_id"]] = str(row["created_at"])
+            created[row["person_id"]] = f"{row['created_at']:015d}"  # epoch ms, ordered as text
     return assignment, created
 
 
@@ -149,17 +153,55 @@ def write_identities(graph: Graph, changes: IdentityChanges, previous: dict[str,
     return touched
 
 
-def load_source_addresses(graph: Graph) -> list[SourceAddressParts]:
+def _address_parts(rows: Iterable[dict[str, Any]]) -> list[SourceAddressParts]:
     return [
         SourceAddressParts(
             id=r["id"], uprn=r["uprn"] or "", flat=r["flat"] or "", number=r["number"] or "",
             building=r["building"] or "", street=r["street"] or "", postcode=r["postcode"] or "", town=r["town"] or "",
         )
-        for r in graph.run(cypher.SOURCE_ADDRESSES)
+        for r in rows
     ]
 
 
+def load_source_addresses(graph: Graph) -> list[SourceAddressParts]:
+    return _address_parts(graph.run(cypher.SOURCE_ADDRESSES))
+
+
+def pending_source_addresses(graph: Graph) -> list[str]:
+    return [r["id"] for r in graph.run(cypher.PENDING_SOURCE_ADDRESS_IDS)]
+
+
+def address_neighbourhood(graph: Graph, seeds: Iterable[str]) -> list[SourceAddressParts]:
+    """Every source address that can end up in one place with a seed: grown until nothing new
+    shares a UPRN, a usable postcode, a town (for those without a postcode) or an Address."""
+    found: dict[str, SourceAddressParts] = {}
+    frontier = set(seeds)
+    while frontier:
+        parts = _address_parts(
+            row for chunk in _chunks(sorted(frontier)) for row in graph.run(cypher.SOURCE_ADDRESSES_BY_ID, ids=list(chunk))
+        )
+        found.update((p.id, p) for p in parts)
+        towns = sorted({p.town for p in parts if not p.postcode and p.town})
+        near = {r["id"] for chunk in _chunks(sorted(frontier)) for r in graph.run(cypher.SOURCE_ADDRESS_NEIGHBOURS, ids=list(chunk))}
+        if towns:
+            near |= {r["id"] for r in graph.run(cypher.POSTCODELESS_IN_TOWNS, towns=towns)}
+        frontier = near - set(found)
+    return list(found.values())
+
+
+def load_address_assignment(graph: Graph, source_ids: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Source address -> Address id for the given ids, and each Address's creation order."""
+    assignment: dict[str, str] = {}
+    created: dict[str, str] = {}
+    for chunk in _chunks(sorted(source_ids)):
+        for row in graph.run(cypher.ADDRESS_ASSIGNMENT_OF, ids=list(chunk)):
+            assignment[row["record_id"]] = row["person_id"]
+            created[row["person_id"]] = f"{row['created_at']:015d}"
+    return assignment, created
+
+
 def write_addresses(graph: Graph, changes: IdentityChanges, previous: dict[str, str], run: str) -> set[str]:
+    """Store Address ids; returns the source addresses whose Address changed."""
     moved = [{"record_id": s, "person_id": a} for s, a in changes.assignment.items() if previous.get(s) != a]
     for chunk in _chunks(changes.created):
         graph.run(cypher.CREATE_ADDRESSES, ids=list(chunk), run=run)
@@ -170,14 +212,14 @@ def write_addresses(graph: Graph, changes: IdentityChanges, previous: dict[str, 
     for chunk in _chunks(touched):
         graph.run(cypher.REFRESH_ADDRESS_DISPLAY, ids=list(chunk))
     graph.run(cypher.MARK_ADDRESSES_RESOLVED)
-    return set(touched)
+    return {m["record_id"] for m in moved}
 
 
-def persons_of(graph: Graph, record_ids: Iterable[str]) -> set[str]:
-    ids = list(record_ids)
+def persons_at(graph: Graph, source_address_ids: Iterable[str]) -> set[str]:
+    """People whose records gave any of these source addresses."""
     found: set[str] = set()
-    for chunk in _chunks(ids):
-        found |= {r["id"] for r in graph.run(cypher.PERSONS_OF_RECORDS, ids=list(chunk))}
+    for chunk in _chunks(sorted(source_address_ids)):
+        found |= {r["id"] for r in graph.run(cypher.PERSONS_AT_SOURCE_ADDRESSES, ids=list(chunk))}
     return found
 
 
