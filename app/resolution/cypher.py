@@ -1,20 +1,24 @@
 """Every Cypher statement the resolver runs, by name. Values always travel as parameters."""
 
+# Whole-graph reads come back as a few thousand positional rows per Bolt record, in $buckets
+# groups: the Python driver's cost is per record received, far more than per value decoded.
 ACTIVE_RECORDS = """
 MATCH (s:SourceRecord) WHERE NOT s.retired
 OPTIONAL MATCH (s)-[:GAVE_ADDRESS]->(a:SourceAddress)
-RETURN s.id AS id, s.agency AS agency, s.name_variants AS name_variants,
-       [d IN coalesce(s.dobs, []) | toString(d)] AS dobs,
-       s.sex AS sex, s.nhs_numbers AS nhs_numbers,
-       collect(a {.uprn, .flat, .number, .building, .street, .town_key,
-                  postcode: CASE WHEN a.postcode_flagged THEN '' ELSE a.postcode END}) AS addresses
+WITH s, collect(CASE WHEN a IS NOT NULL THEN [a.uprn, a.flat, a.number, a.building, a.street, a.town_key,
+                 CASE WHEN a.postcode_flagged THEN '' ELSE a.postcode END] END) AS addresses
+WITH toInteger(rand() * $buckets) AS bucket,
+     [s.id, s.agency, s.name_variants, [d IN coalesce(s.dobs, []) | toString(d)], s.sex, s.nhs_numbers,
+      addresses] AS row
+RETURN collect(row) AS rows
 """
 
 PENDING_RECORD_IDS = "MATCH (s:SourceRecord) WHERE s.needs_resolution RETURN s.id AS id, s.retired AS retired"
 
 ASSIGNMENT = """
 MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p:Person)
-RETURN s.id AS record_id, p.id AS person_id, p.created_at.epochMillis AS created_at
+WITH toInteger(rand() * $buckets) AS bucket, [s.id, p.id, p.created_at.epochMillis] AS row
+RETURN collect(row) AS rows
 """
 
 DECISIONS = """
@@ -127,7 +131,7 @@ RETURN o.id AS id
 ADDRESS_ASSIGNMENT_OF = """
 UNWIND $ids AS id
 MATCH (s:SourceAddress {id: id})-[:RESOLVES_TO]->(a:Address)
-RETURN s.id AS record_id, a.id AS person_id, a.created_at.epochMillis AS created_at
+RETURN collect([s.id, a.id, a.created_at.epochMillis]) AS rows
 """
 
 PERSONS_AT_SOURCE_ADDRESSES = """
@@ -138,7 +142,8 @@ RETURN DISTINCT p.id AS id
 
 ADDRESS_ASSIGNMENT = """
 MATCH (s:SourceAddress)-[:RESOLVES_TO]->(a:Address)
-RETURN s.id AS record_id, a.id AS person_id, a.created_at.epochMillis AS created_at
+WITH toInteger(rand() * $buckets) AS bucket, [s.id, a.id, a.created_at.epochMillis] AS row
+RETURN collect(row) AS rows
 """
 
 CREATE_ADDRESSES = """

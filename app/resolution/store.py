@@ -23,6 +23,7 @@ from matching.normalise import clean_name
 from matching.records import MatchRecord, NameVariant, RecordAddress
 
 WRITE_CHUNK = 10000
+READ_BUCKETS = 64
 
 
 def _chunks(rows: Sequence[Any], size: int = WRITE_CHUNK) -> Iterable[Sequence[Any]]:
@@ -37,35 +38,35 @@ def _name(variant: str) -> NameVariant:
     return NameVariant(clean_name(given), clean_name(middle), clean_name(family))
 
 
-def _address(row: dict[str, Any]) -> RecordAddress:
-    return RecordAddress(
-        postcode=row.get("postcode") or "",
-        uprn=row.get("uprn") or "",
-        flat=row.get("flat") or "",
-        number=row.get("number") or "",
-        building=row.get("building") or "",
-        street=row.get("street") or "",
-        town=row.get("town_key") or "",
-    )
+def _address(parts: list[str | None]) -> RecordAddress:
+    uprn, flat, number, building, street, town, postcode = (value or "" for value in parts)
+    return RecordAddress(postcode=postcode, uprn=uprn, flat=flat, number=number, building=building,
+                         street=street, town=town)
+
+
+def _bucketed_rows(graph: Graph, query: str, **params: Any) -> Iterable[list[Any]]:
+    """The positional rows of a statement that returns them collected into buckets."""
+    with graph.session(default_access_mode=neo4j.READ_ACCESS) as session:
+        for record in session.run(query, buckets=READ_BUCKETS, **params):
+            yield from record["rows"]
 
 
 def load_records(graph: Graph) -> list[MatchRecord]:
-    """Every active source record with its name variants, identifiers and addresses."""
-    records: list[MatchRecord] = []
-    with graph.session(default_access_mode=neo4j.READ_ACCESS) as session:
-        for row in session.run(cypher.ACTIVE_RECORDS):
-            records.append(
-                MatchRecord(
-                    record_id=row["id"],
-                    agency=row["agency"],
-                    names=tuple(_name(v) for v in row["name_variants"] or ()),
-                    dobs=tuple(map(date.fromisoformat, row["dobs"])),
-                    sex=row["sex"],
-                    nhs_numbers=tuple(row["nhs_numbers"] or ()),
-                    addresses=tuple(_address(a) for a in row["addresses"]),
-                )
-            )
-    return records
+    """Every active source record with its name variants, identifiers and addresses, by id
+    (the order fixes the model's random samples, so runs over the same graph agree)."""
+    records = [
+        MatchRecord(
+            record_id=record_id,
+            agency=agency,
+            names=tuple(_name(v) for v in variants or ()),
+            dobs=tuple(map(date.fromisoformat, dobs)),
+            sex=sex,
+            nhs_numbers=tuple(nhs_numbers or ()),
+            addresses=tuple(map(_address, addresses)),
+        )
+        for record_id, agency, variants, dobs, sex, nhs_numbers, addresses in _bucketed_rows(graph, cypher.ACTIVE_RECORDS)
+    ]
+    return sorted(records, key=lambda r: r.record_id)
 
 
 @dataclass(frozen=True)
@@ -86,10 +87,9 @@ def load_assignment(graph: Graph, query: str = cypher.ASSIGNMENT) -> tuple[dict[
     """Record -> entity id, and each entity's creation time (for the older-survives rule)."""
     assignment: dict[str, str] = {}
     created: dict[str, str] = {}
-    with graph.session(default_access_mode=neo4j.READ_ACCESS) as session:
-        for row in session.run(query):
-            assignment[row["record_id"]] = row["person_id"]
-            created[row["person_id"]] = f"{row['created_at']:015d}"  # epoch ms, ordered as text
+    for record_id, entity_id, created_ms in _bucketed_rows(graph, query):
+        assignment[record_id] = entity_id
+        created[entity_id] = f"{created_ms:015d}"  # epoch ms, ordered as text
     return assignment, created
 
 
@@ -194,9 +194,9 @@ def load_address_assignment(graph: Graph, source_ids: Iterable[str]) -> tuple[di
     assignment: dict[str, str] = {}
     created: dict[str, str] = {}
     for chunk in _chunks(sorted(source_ids)):
-        for row in graph.run(cypher.ADDRESS_ASSIGNMENT_OF, ids=list(chunk)):
-            assignment[row["record_id"]] = row["person_id"]
-            created[row["person_id"]] = f"{row['created_at']:015d}"
+        for source_id, address_id, created_ms in graph.run(cypher.ADDRESS_ASSIGNMENT_OF, ids=list(chunk))[0]["rows"]:
+            assignment[source_id] = address_id
+            created[address_id] = f"{created_ms:015d}"
     return assignment, created
 
 
