@@ -78,23 +78,25 @@ class _GroupCommit:
         return mine.stored
 
     def _write(self, graph: Graph, group: list[_Waiting]) -> None:
-        stored: list[StoredEvent] = []
-        failure: AuditWriteError | None = None
+        written: list[StoredEvent] = []
+        failure = AuditWriteError("audit event not written")
         try:
             with graph.session() as session:
                 with session.begin_transaction() as tx:
-                    stored = _append_all(tx, [w.event for w in group])
+                    events = _append_all(tx, [w.event for w in group])
                     tx.commit()
-        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as error:
+            written = events  # only once the commit has succeeded
+        except Exception as error:  # whatever went wrong, every waiter must hear of it
             failure = AuditWriteError(f"audit event not written: {type(error).__name__}")
             failure.__cause__ = error
-        with self._changed:
-            for waiting, result in zip(group, stored):
-                waiting.stored = result
-            for waiting in group[len(stored):]:
-                waiting.error = failure
-            self._writing = False
-            self._changed.notify_all()
+        finally:
+            with self._changed:
+                for waiting, result in zip(group, written):
+                    waiting.stored = result
+                for waiting in group[len(written):]:
+                    waiting.error = failure
+                self._writing = False
+                self._changed.notify_all()
 
 
 def _settled(waiting: _Waiting) -> bool:

@@ -53,6 +53,28 @@ def test_concurrent_appends_get_consecutive_seqs(graph: Graph) -> None:
     assert verify_chain(graph).ok
 
 
+def test_an_event_that_cannot_be_stored_fails_alone_or_with_its_group_never_silently(graph: Graph) -> None:
+    """Appends made together share a transaction: whoever returns was committed, whoever
+    raised is absent, and nobody waits for ever behind a failed write."""
+    unstorable = AuditEvent(subject="mallory", agency="CSC", role="practitioner", operation="query person",
+                            outcome="allowed", purpose="case 123", person_ids=("P-1",),
+                            detail={"not": "a storable value"})  # type: ignore[arg-type]
+    events = [event(subject=f"user{i}") for i in range(15)] + [unstorable]
+
+    def append(e: AuditEvent) -> str | None:
+        try:
+            return append_event(graph, e).subject
+        except AuditWriteError:
+            return None
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        returned = list(pool.map(append, events))
+    assert returned[-1] is None
+    stored = [r["subject"] for r in graph.run("MATCH (e:AuditEvent) RETURN e.subject AS subject ORDER BY e.seq")]
+    assert sorted(stored) == sorted(s for s in returned if s is not None)
+    assert verify_chain(graph).ok
+
+
 def test_who_saw_whom(graph: Graph) -> None:
     append_event(graph, event("alice", ("P-1", "P-2")))
     append_event(graph, event("bob", ("P-2",)))
