@@ -56,6 +56,9 @@ class TokenVerifier:
                 f"MAST_JWKS is not set: in MAST_ENV={settings.env} the local development issuer is not "
                 "trusted; set MAST_JWKS to your identity provider's keys (or MAST_ENV=development)"
             )
+        if settings.jwks.startswith("http://") and not settings.trusts_local_issuer:
+            # Keys fetched in clear can be swapped on the way, and with them any token forged.
+            raise AuthenticationError("MAST_JWKS must be an https:// URL or a file outside development and tests")
         self.settings = settings
         self._lock = threading.Lock()
         self._keys = self._load()  # a broken JWKS at startup should stop the service

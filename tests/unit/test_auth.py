@@ -200,3 +200,8 @@ def test_mast_token_prints_only_a_token_the_verifier_accepts(tmp_path: Path,
 def test_production_never_trusts_the_local_issuer(tmp_path: Path) -> None:
     with pytest.raises(AuthenticationError, match="MAST_JWKS is not set"):
         TokenVerifier(Settings(state_dir=tmp_path, env="production"))
+
+
+def test_production_fetches_keys_only_over_https(tmp_path: Path) -> None:
+    with pytest.raises(AuthenticationError, match="https"):
+        TokenVerifier(Settings(state_dir=tmp_path, env="production", jwks="http://idp.example/jwks.json"))
