@@ -34,6 +34,18 @@ def _given_names(record: MatchRecord) -> set[str]:
     return {n.given.split()[0] for n in record.names if n.given}
 
 
+def _transposed(x: str, y: str) -> bool:
+    """One pair of neighbouring letters swapped ("amy"/"aym"): a typing slip, not another name.
+
+    Jaro-Winkler scores such slips low in short names, but twins are not given names one
+    keystroke apart.
+    """
+    if len(x) != len(y) or x == y:
+        return False
+    differ = [i for i, (p, q) in enumerate(zip(x, y)) if p != q]
+    return len(differ) == 2 and differ[1] == differ[0] + 1 and x[differ[0]] == y[differ[1]] and x[differ[1]] == y[differ[0]]
+
+
 def _twins(a: MatchRecord, b: MatchRecord, dobs_a: tuple[date, ...], dobs_b: tuple[date, ...]) -> bool:
     """Same birthday and surname but plainly different given names: twins, not one person."""
     if not set(dobs_a) & set(dobs_b):
@@ -45,7 +57,8 @@ def _twins(a: MatchRecord, b: MatchRecord, dobs_a: tuple[date, ...], dobs_b: tup
         return False
     for x in given_a:
         for y in given_b:
-            if given_name_roots(x) & given_name_roots(y) or JaroWinkler.normalized_similarity(x, y) >= 0.8:
+            if (given_name_roots(x) & given_name_roots(y) or JaroWinkler.normalized_similarity(x, y) >= 0.8
+                    or _transposed(x, y)):
                 return False
     return True
 

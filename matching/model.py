@@ -18,9 +18,10 @@ import numpy as np
 from matching.compare import FIELDS, LEVELS, RecordFeatures, compare
 from matching.records import MatchRecord
 
-EM_ITERATIONS = 25
+EM_ITERATIONS = 100
 RANDOM_PAIRS = 200_000
 _FLOOR = 1e-6
+_MIN_PRIOR = 1e-12
 
 
 @dataclass
@@ -81,7 +82,7 @@ def estimate_u(features: RecordFeatures, records: Sequence[MatchRecord], seed: i
 
 
 def _same_surname_pairs(records: Sequence[MatchRecord], rng: np.random.Generator, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Random pairs of distinct records with the same first surname, sampled with NumPy."""
+    """Random pairs of distinct records with the same first surname, each such pair equally likely."""
     codes: dict[str, int] = {}
     family = np.array([codes.setdefault(_first_family(r), len(codes)) if _first_family(r) else -1 for r in records])
     order = np.argsort(family, kind="stable")
@@ -92,7 +93,10 @@ def _same_surname_pairs(records: Sequence[MatchRecord], rng: np.random.Generator
     shared = np.flatnonzero(ends - starts > 1)
     if not len(shared):
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    first = rng.choice(shared, size)
+    # Each record drawn in proportion to its number of same-surname partners, so every
+    # same-surname pair is equally likely: u is a rate over pairs, as u of the surname is.
+    partners = (ends - starts)[shared] - 1
+    first = rng.choice(shared, size, p=partners / partners.sum())
     second = starts[first] + rng.integers(0, (ends - starts)[first] - 1)
     second = np.where(second >= first, second + 1, second)  # never the same record
     return order[first], order[second]
@@ -143,20 +147,37 @@ def _anchored_m(levels: np.ndarray) -> dict[str, list[float]]:
     return m
 
 
-def estimate(levels: np.ndarray, u: dict[str, list[float]]) -> ModelParams:
+def estimate(levels: np.ndarray, u: dict[str, list[float]], total_pairs: int | None = None) -> ModelParams:
     """m from identifier-vouched pairs, u as given, and the match prior by EM.
 
     Full EM over m drifts: relatives agree on surname and address together, and with
     every iteration households look more like one person. m is therefore taken from the
     pairs the other fields vouch for, and EM estimates only the share of matches.
+
+    That share is taken over ``total_pairs`` — every pair of records, N(N-1)/2, when the
+    candidates came from blocking — not over the candidates alone: u is counted on random
+    pairs, so the prior must be the chance that two *random* records match. A prior over
+    candidates would count again the agreement blocking already demanded, and more so as
+    the data grow (candidates grow about as N, all pairs as N²): scores would drift up and
+    precision down with size. Over all pairs the probability is calibrated, and a
+    threshold on it means the same at 2,000 records and at 2,000,000. Without
+    ``total_pairs`` the candidates are taken to be all the pairs there are.
     """
-    params = ModelParams(m=_anchored_m(levels), u=u, prior=0.1)
+    pairs = float(max(total_pairs or 0, len(levels), 1))
+    # Start from the most matches there could be; the iteration then falls to the fixed point.
+    params = ModelParams(m=_anchored_m(levels), u=u, prior=_clip_prior(len(levels) / pairs))
     for _ in range(EM_ITERATIONS):
-        prior = float(np.clip(match_probability(levels, params).mean(), 1e-4, 0.9999))
-        if abs(prior - params.prior) < 1e-5:
+        prior = _clip_prior(float(match_probability(levels, params).sum()) / pairs)
+        if abs(prior - params.prior) <= 1e-4 * params.prior:
+            params.prior = prior
             break
         params.prior = prior
     return params
+
+
+def _clip_prior(prior: float) -> float:
+    """Keep the prior's log-odds finite: an empty or one-pair input must not give 0 or 1."""
+    return min(max(prior, _MIN_PRIOR), 0.9999)
 
 
 def match_weight(levels: np.ndarray, params: ModelParams) -> np.ndarray:

@@ -20,8 +20,23 @@ from matching.compare import FIELDS, LEVELS, RecordFeatures, compare
 from matching.model import ModelParams, TermFrequencies, estimate, estimate_u, match_probability, match_weight, tf_adjustment
 from matching.records import MatchRecord
 
-MATCH_PROBABILITY = 0.999
-POSSIBLE_PROBABILITY = 0.5
+# The threshold policy. The model's probability is calibrated (its prior is over all pairs
+# of records, see model.estimate), so these are chances that two records are one person.
+#
+# A pair is merged without a person looking when it is more likely one person than two
+# (MATCH_PROBABILITY) and corroborated (``_corroborated``). Both errors do harm here: a
+# false merge shows a stranger's record to a practitioner, a missed match hides a warning
+# from them. Weighing them equally puts the line at 0.5; the chaining guard (cluster.py)
+# then undoes merges that contradict an NHS number, a date of birth or twins. A higher line
+# buys little precision for much recall: the pairs between 0.5 and 0.99 are mostly
+# "full name, same address, no date of birth", nearly all one person, and at 0.9 they
+# would fill the review queue (figures in benchmarks/resolve_quality.py's docstring).
+#
+# Pairs from POSSIBLE_PROBABILITY up to the line, and uncorroborated pairs above it, go to
+# review: about one in five to one in two are one person, which is where a reviewer's
+# knowledge is worth the time. Below it a pair is kept nowhere.
+MATCH_PROBABILITY = 0.5
+POSSIBLE_PROBABILITY = 0.2
 
 
 @dataclass
@@ -62,11 +77,19 @@ def _explanations(levels: np.ndarray, params: ModelParams, adjustment: np.ndarra
 
 
 def _corroborated(levels: np.ndarray) -> np.ndarray:
-    """Agreement beyond the name: a close date of birth, the NHS number, or the same street address."""
+    """Evidence beyond the name, and beyond the household.
+
+    Beyond the name: a close date of birth, the NHS number, or the same street address —
+    a name alone, however rare, is never enough to show one person's record as another's.
+    Beyond the household: the given names agree at least by initial, or the date of birth
+    or NHS number does — a surname and an address describe a family, and a record with
+    no given name is as likely to be the parent as the child.
+    """
     dob = levels[:, FIELDS.index("dob")] >= LEVELS["dob"].index("transposed or one off")
     nhs = levels[:, FIELDS.index("nhs")] == LEVELS["nhs"].index("exact")
     address = levels[:, FIELDS.index("address")] >= LEVELS["address"].index("number and street")
-    return dob | nhs | address
+    given = levels[:, FIELDS.index("given")] >= LEVELS["given"].index("initial or similar")
+    return (dob | nhs | address) & (given | dob | nhs)
 
 
 def score_pairs(records: Sequence[MatchRecord], params: ModelParams | None = None,
@@ -82,7 +105,7 @@ def score_pairs(records: Sequence[MatchRecord], params: ModelParams | None = Non
     timings["compare_s"] = round(time.perf_counter() - started, 2)
     if params is None:
         started = time.perf_counter()
-        params = estimate(levels, estimate_u(features, records))
+        params = estimate(levels, estimate_u(features, records), total_pairs=len(records) * (len(records) - 1) // 2)
         timings["estimate_s"] = round(time.perf_counter() - started, 2)
     adjustment = tf_adjustment(candidates.left, levels, params, TermFrequencies.of(records))
     probability = match_probability(levels, params, adjustment)

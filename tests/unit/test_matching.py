@@ -72,6 +72,25 @@ def test_estimation_recovers_a_known_model() -> None:
     assert fitted.m["given"][-1] == pytest.approx(true_m["given"][-1], abs=0.03)
 
 
+def test_the_prior_is_the_chance_that_two_random_records_match() -> None:
+    rng = np.random.default_rng(2)
+    u = {name: [0.0, 0.9] + [0.1 / (len(LEVELS[name]) - 2)] * (len(LEVELS[name]) - 2) for name in FIELDS}
+    matches = np.tile([len(LEVELS[name]) - 1 for name in FIELDS], (300, 1))
+    strangers = np.stack([rng.choice(len(LEVELS[n]), 3000, p=u[n]) for n in FIELDS], axis=1)
+    levels = np.concatenate([matches, strangers]).astype(np.int8)
+    fitted = model.estimate(levels, u, total_pairs=1_000_000)
+    assert fitted.prior == pytest.approx(300 / 1_000_000, rel=0.05)
+
+
+@pytest.mark.parametrize("rows, total_pairs", [(0, 0), (1, 1), (1, 6)])
+def test_estimation_on_a_handful_of_records_stays_finite(rows: int, total_pairs: int) -> None:
+    levels = np.tile([len(LEVELS[name]) - 1 for name in FIELDS], (rows, 1)).astype(np.int8)
+    u = {name: [0.0] + [1 / (len(LEVELS[name]) - 1)] * (len(LEVELS[name]) - 1) for name in FIELDS}
+    fitted = model.estimate(levels, u, total_pairs=total_pairs)
+    assert 0 < fitted.prior < 1
+    assert np.isfinite(model.match_probability(levels, fitted)).all()
+
+
 def test_a_shared_rare_surname_counts_for_more_than_a_common_one() -> None:
     records = [rec(f"A:{i}", "john", "smith") for i in range(50)] + [rec("A:r1", "john", "featherstonehaugh"),
                                                                      rec("B:r2", "john", "featherstonehaugh")]
@@ -100,6 +119,15 @@ def test_twins_are_kept_apart() -> None:
     assert ["A:1", "C:1"] in clusters and ["B:1"] in clusters
 
 
+def test_a_transposed_given_name_is_a_typing_slip_not_a_twin() -> None:
+    from matching.cluster import conflict
+
+    born = date(2015, 5, 5)
+    assert not conflict(rec("A:1", "amy", "khan", born), rec("B:1", "aym", "khan", born))
+    assert conflict(rec("A:1", "amy", "khan", born), rec("B:1", "zara", "khan", born))
+    assert conflict(rec("A:1", "eva", "khan", born), rec("B:1", "ava", "khan", born))  # one letter apart, not swapped
+
+
 def test_reviewers_win_over_the_model() -> None:
     records = {r.record_id: r for r in (rec("A:1", "ann", "lee"), rec("B:1", "ann", "lee"), rec("C:1", "bo", "ray"))}
     clusters = cluster(records, [Link("A:1", "B:1", 30.0)], records,
@@ -116,6 +144,16 @@ def test_a_name_match_nothing_else_backs_goes_to_review() -> None:
     levels[1, FIELDS.index("dob")] = LEVELS["dob"].index("exact")
     levels[2, FIELDS.index("address")] = LEVELS["address"].index("different")
     assert _corroborated(levels).tolist() == [False, True, False]
+
+
+def test_a_surname_and_an_address_alone_go_to_review() -> None:
+    from matching.pipeline import _corroborated
+
+    levels = np.zeros((2, len(FIELDS)), dtype=np.int8)
+    levels[:, FIELDS.index("family")] = LEVELS["family"].index("exact")
+    levels[:, FIELDS.index("address")] = LEVELS["address"].index("exact or UPRN")
+    levels[1, FIELDS.index("given")] = LEVELS["given"].index("initial or similar")
+    assert _corroborated(levels).tolist() == [False, True]
 
 
 def test_without_nhs_numbers_m_is_seen_among_pairs_the_other_fields_vouch_for() -> None:
