@@ -1,8 +1,9 @@
 """A Fellegi-Sunter match model whose parameters come from the data, without labels.
 
 u (how often a level occurs between two random records) is counted on random pairs; m
-(how often it occurs between records of one person) and the share of true matches among
-candidates are estimated by expectation-maximisation over the candidate pairs. An exact
+(how often it occurs between records of one person) on pairs the other fields vouch for;
+and the chance that two random records match by expectation-maximisation over the
+candidate pairs, so that the match probability is calibrated whatever the data's size. An exact
 surname or given name counts for more when the name is rare: its u is the name's own
 frequency rather than the average.
 """
@@ -20,6 +21,7 @@ from matching.records import MatchRecord
 
 EM_ITERATIONS = 100
 RANDOM_PAIRS = 200_000
+ADDRESS_OTHER_SURNAME = "address_other_surname"  # a key of ModelParams.u, beside FIELDS
 _FLOOR = 1e-6
 _MIN_PRIOR = 1e-12
 
@@ -63,6 +65,8 @@ def estimate_u(features: RecordFeatures, records: Sequence[MatchRecord], seed: i
     surname) an address agreement is far less telling than among random pairs. Pairs whose
     given names also agree are left out of that sample: where many records are duplicates,
     they are mostly one person and would make a shared address look common among strangers.
+    The address's u among random pairs is kept too, as ``ADDRESS_OTHER_SURNAME``, for
+    pairs whose surnames differ (``address_adjustment``).
     """
     rng = np.random.default_rng(seed)
     n_records = len(records)
@@ -72,6 +76,7 @@ def estimate_u(features: RecordFeatures, records: Sequence[MatchRecord], seed: i
     keep = a != b
     levels = compare(features, a[keep], b[keep])
     u = {name: _distribution(levels[:, i], len(LEVELS[name])) for i, name in enumerate(FIELDS)}
+    u[ADDRESS_OTHER_SURNAME] = u["address"]
     same_a, same_b = _same_surname_pairs(records, rng, size)
     if len(same_a) >= 100:
         conditional = compare(features, same_a, same_b)
@@ -191,6 +196,27 @@ def match_weight(levels: np.ndarray, params: ModelParams) -> np.ndarray:
 def match_probability(levels: np.ndarray, params: ModelParams, adjustment: np.ndarray | None = None) -> np.ndarray:
     weight = match_weight(levels, params) + (0 if adjustment is None else adjustment)
     return 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))
+
+
+def address_adjustment(levels: np.ndarray, params: ModelParams) -> np.ndarray:
+    """Address weight for pairs whose surnames differ, measured against random pairs.
+
+    The address's u is counted among same-surname strangers, because relatives share a
+    surname and an address together: right for the pairs that share a surname, which are
+    most candidates. Strangers with different surnames share an address far more rarely
+    (lodgers, couples, a hostel), so for those pairs the same address is stronger
+    evidence, as when a woman's record under her new surname sits at her old address.
+    Models stored before this u was kept get no adjustment.
+    """
+    adjust = np.zeros(len(levels))
+    other = params.u.get(ADDRESS_OTHER_SURNAME)
+    if other is None:
+        return adjust
+    shift = np.log2(np.maximum(params.u["address"], _FLOOR) / np.maximum(other, _FLOOR))
+    shift[0] = 0.0
+    differ = np.flatnonzero(levels[:, FIELDS.index("family")] == LEVELS["family"].index("different"))
+    adjust[differ] = shift[levels[differ, FIELDS.index("address")]]
+    return adjust
 
 
 def _first_given(record: MatchRecord) -> str:

@@ -17,7 +17,7 @@ import numpy as np
 from matching.blocking import candidate_pairs
 from matching.cluster import Link, cluster
 from matching.compare import FIELDS, LEVELS, RecordFeatures, compare
-from matching.model import ModelParams, TermFrequencies, estimate, estimate_u, match_probability, match_weight, tf_adjustment
+from matching.model import ModelParams, TermFrequencies, address_adjustment, estimate, estimate_u, match_probability, match_weight, tf_adjustment
 from matching.records import MatchRecord
 
 # The threshold policy. The model's probability is calibrated (its prior is over all pairs
@@ -66,11 +66,14 @@ class Resolution:
         return [p for p in self.pairs if p.review]
 
 
-def _explanations(levels: np.ndarray, params: ModelParams, adjustment: np.ndarray) -> list[str]:
+def _explanations(levels: np.ndarray, params: ModelParams, name_adjustment: np.ndarray,
+                  address_adjustment: np.ndarray) -> list[str]:
     weights = params.level_weights()
+    address = FIELDS.index("address")
     out = []
-    for row, adjust in zip(levels, adjustment):
-        detail = {name: [LEVELS[name][row[i]], round(float(weights[i][row[i]]), 2)] for i, name in enumerate(FIELDS)}
+    for row, adjust, address_adjust in zip(levels, name_adjustment, address_adjustment):
+        detail = {name: [LEVELS[name][row[i]], round(float(weights[i][row[i]] + (address_adjust if i == address else 0)), 2)]
+                  for i, name in enumerate(FIELDS)}
         detail["name_frequency"] = ["adjustment", round(float(adjust), 2)]
         out.append(json.dumps(detail, separators=(",", ":")))
     return out
@@ -107,12 +110,13 @@ def score_pairs(records: Sequence[MatchRecord], params: ModelParams | None = Non
         started = time.perf_counter()
         params = estimate(levels, estimate_u(features, records), total_pairs=len(records) * (len(records) - 1) // 2)
         timings["estimate_s"] = round(time.perf_counter() - started, 2)
-    adjustment = tf_adjustment(candidates.left, levels, params, TermFrequencies.of(records))
+    address_adjust = address_adjustment(levels, params)
+    adjustment = tf_adjustment(candidates.left, levels, params, TermFrequencies.of(records)) + address_adjust
     probability = match_probability(levels, params, adjustment)
     weight = match_weight(levels, params) + adjustment
     keep = np.flatnonzero(probability >= POSSIBLE_PROBABILITY)
     corroborated = _corroborated(levels)
-    explanations = _explanations(levels[keep], params, adjustment[keep])
+    explanations = _explanations(levels[keep], params, adjustment[keep] - address_adjust[keep], address_adjust[keep])
     pairs = [
         ScoredPair(records[candidates.left[k]].record_id, records[candidates.right[k]].record_id,
                    float(weight[k]), float(probability[k]), explanation, bool(corroborated[k]))

@@ -91,6 +91,18 @@ def test_estimation_on_a_handful_of_records_stays_finite(rows: int, total_pairs:
     assert np.isfinite(model.match_probability(levels, fitted)).all()
 
 
+def test_a_shared_address_counts_for_more_between_different_surnames() -> None:
+    u = {n: [0.0] + [1 / (len(LEVELS[n]) - 1)] * (len(LEVELS[n]) - 1) for n in FIELDS}
+    u["address"] = [0.0, 0.9, 0.05, 0.02, 0.01, 0.01, 0.01]  # among same-surname strangers
+    params = model.ModelParams(m=model._initial_m(), u=u, prior=0.1)
+    levels = np.zeros((2, len(FIELDS)), dtype=np.int8)
+    levels[:, FIELDS.index("address")] = LEVELS["address"].index("exact or UPRN")
+    levels[:, FIELDS.index("family")] = [LEVELS["family"].index("exact"), LEVELS["family"].index("different")]
+    assert model.address_adjustment(levels, params).tolist() == [0.0, 0.0]  # a model stored without it
+    params.u[model.ADDRESS_OTHER_SURNAME] = [0.0, 0.99, 0.0097, 0.0001, 0.0001, 0.0001, 0.0001]
+    assert model.address_adjustment(levels, params).tolist() == [0.0, pytest.approx(np.log2(100))]
+
+
 def test_a_shared_rare_surname_counts_for_more_than_a_common_one() -> None:
     records = [rec(f"A:{i}", "john", "smith") for i in range(50)] + [rec("A:r1", "john", "featherstonehaugh"),
                                                                      rec("B:r2", "john", "featherstonehaugh")]
