@@ -39,6 +39,10 @@ def _keys(record: MatchRecord) -> set[str]:
                     keys.add(f"dob-fam:{swapped}:{fam}")
             if root:
                 keys.add(f"dob-given:{dob.isoformat()}:{root}")
+            # A typo in both names (or a whole given name replaced and the surname misspelt)
+            # defeats the keys above; a date and an initial still pair them.
+            for initial in {given[:1], name.family[:1]} - {""}:
+                keys.add(f"dob-initial:{dob.isoformat()}:{initial}")
             keys.add(f"year-fam-given:{dob.year}:{''.join(sorted(families))}:{given[:1]}")
         for fam in families:
             if root:
