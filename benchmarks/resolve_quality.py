@@ -106,6 +106,8 @@ def main() -> None:
         found = blocking_recall([truth[tuple(r.record_id.split(":", 1))] for r in records], candidates.left, candidates.right)
         print(f"blocking: {len(candidates.left)} pairs generated, {found:.4f} of true pairs found")
         report("MAST", truth, as_links(resolution.clusters), elapsed)
+        review = len(resolution.review_queue)
+        print(f"MAST   review queue: {review} pairs, {1000 * review / max(1, len(records)):.1f} per 1,000 records")
         started = time.perf_counter()
         links = splink_links(records)
         if links is not None:
