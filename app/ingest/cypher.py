@@ -1,22 +1,21 @@
 """Every Cypher statement ingestion runs, by name. Values always travel as parameters."""
 
-STORED_RECORDS = """
-UNWIND $ids AS id
-MATCH (s:SourceRecord {id: id})
-RETURN s.id AS id, s.name_variants AS name_variants, s.dobs AS dobs,
-       s.nhs_numbers AS nhs_numbers, s.sex AS sex, s.retired AS retired
-"""
-
-STORED_INVOLVEMENTS = """
-UNWIND $ids AS id
-MATCH (i:Involvement {id: id})
-RETURN i {.*} AS involvement
-"""
-
-STORED_LINKS = """
-UNWIND $ids AS id
-MATCH (:SourceRecord {id: id})-[g:GAVE_ADDRESS]->(a:SourceAddress)
-RETURN id AS record_id, a.id AS address_id, g.first_seen AS first_seen, g.last_seen AS last_seen
+STORED_STATE = """
+CALL () {
+  UNWIND $record_ids AS id
+  MATCH (s:SourceRecord {id: id})
+  RETURN collect({
+    id: s.id, name_variants: s.name_variants, dobs: s.dobs, nhs_numbers: s.nhs_numbers,
+    sex: s.sex, retired: s.retired,
+    links: [(s)-[g:GAVE_ADDRESS]->(a:SourceAddress) | [a.id, g.first_seen, g.last_seen]]
+  }) AS records
+}
+CALL () {
+  UNWIND $involvement_ids AS id
+  MATCH (i:Involvement {id: id})
+  RETURN collect(i {.*}) AS involvements
+}
+RETURN records, involvements
 """
 
 ENSURE_BATCH = """
@@ -45,7 +44,6 @@ MERGE (s)-[:CHANGED_IN]->(b)
 """
 
 MERGE_ADDRESSES = """
-MATCH (b:IngestBatch {id: $batch})
 UNWIND $addresses AS x
 MERGE (a:SourceAddress {id: x.id})
 ON CREATE SET a = x, a.created_in = $batch, a.needs_resolution = true

@@ -34,38 +34,30 @@ class BatchContext:
         }
 
 
+def _native(value: Any) -> Any:
+    return value.to_native() if isinstance(value, neo4j.time.Date) else value
+
+
 def _stored(tx: neo4j.ManagedTransaction, draft: ChunkDraft) -> tuple[dict, dict, dict]:
-    record_ids = list(draft.records)
-    records = {row["id"]: row for row in tx.run(cypher.STORED_RECORDS, ids=record_ids).data()}
-    involvements = {
-        row["involvement"]["id"]: row["involvement"]
-        for row in tx.run(cypher.STORED_INVOLVEMENTS, ids=list(draft.involvements)).data()
-    }
-    links = {
-        (row["record_id"], row["address_id"]): (row["first_seen"], row["last_seen"])
-        for row in tx.run(cypher.STORED_LINKS, ids=record_ids)
-    }
-    return records, _as_python_dates(involvements), {k: _dates(v) for k, v in links.items()}
-
-
-def _dates(values: tuple[Any, ...]) -> tuple[Any, ...]:
-    return tuple(v.to_native() if isinstance(v, neo4j.time.Date) else v for v in values)
-
-
-def _as_python_dates(rows: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {key: {k: v.to_native() if isinstance(v, neo4j.time.Date) else v for k, v in row.items()} for key, row in rows.items()}
-
-
-def _native_records(records: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    for row in records.values():
-        row["dobs"] = [d.to_native() for d in row.get("dobs") or ()]
-    return records
+    """What the graph holds for the chunk's records, their address links and involvements, in one round trip."""
+    row = tx.run(
+        cypher.STORED_STATE, record_ids=list(draft.records), involvement_ids=list(draft.involvements)
+    ).single(strict=True)
+    records: dict[str, dict[str, Any]] = {}
+    links: dict[tuple[str, str], tuple[Any, Any]] = {}
+    for record in row["records"]:
+        for address_id, first_seen, last_seen in record.pop("links"):
+            links[(record["id"], address_id)] = (_native(first_seen), _native(last_seen))
+        record["dobs"] = [d.to_native() for d in record["dobs"] or ()]
+        records[record["id"]] = record
+    involvements = {i["id"]: {k: _native(v) for k, v in i.items()} for i in row["involvements"]}
+    return records, involvements, links
 
 
 def apply_chunk(tx: neo4j.ManagedTransaction, context: BatchContext, draft: ChunkDraft) -> ChunkWrites:
     """Plan and write one chunk inside the caller's transaction; returns what was written."""
     records, involvements, links = _stored(tx, draft)
-    writes = plan(draft, _native_records(records), involvements, links)
+    writes = plan(draft, records, involvements, links)
     if writes.empty:
         return writes
     params = context.params()
