@@ -31,11 +31,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from matching.blocking import candidate_pairs  # noqa: E402
-from matching.evaluation import blocking_recall, evaluate  # noqa: E402
 from matching.normalise import clean_name, normalise_address  # noqa: E402
 from matching.pipeline import resolve_records  # noqa: E402
 from matching.records import MatchRecord, NameVariant, RecordAddress  # noqa: E402
+from linkage import as_links, report, report_blocking  # noqa: E402
+from linkage import splink_links as splink_textbook  # noqa: E402
 
 SETS = ("febrl1", "febrl2", "febrl3", "febrl4")
 
@@ -89,10 +89,10 @@ def truth_of(frame) -> dict[tuple[str, str], str]:
             for source, rec_id in zip(frame["source"], frame.index)}
 
 
-def splink_links(frame) -> dict[tuple[str, str], str]:
+def splink_links_for(frame) -> dict[tuple[str, str], str]:
     import pandas as pd
     import splink.comparison_library as cl
-    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+    from splink import SettingsCreator, block_on
 
     data = pd.DataFrame({
         "unique_id": [f"{s}:{r}" for s, r in zip(frame["source"], frame.index)],
@@ -110,19 +110,7 @@ def splink_links(frame) -> dict[tuple[str, str], str]:
         blocking_rules_to_generate_predictions=[block_on("dob", "family"), block_on("postcode", "family"),
                                                 block_on("given", "family"), block_on("dob", "postcode")],
     )
-    linker = Linker(data, settings, db_api=DuckDBAPI())
-    linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("family", "given"))
-    predictions = linker.inference.predict(threshold_match_probability=0.5)
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, 0.999).as_pandas_dataframe()
-    return {tuple(row.unique_id.split(":", 1)): str(row.cluster_id) for row in clusters.itertuples()}
-
-
-def report(name: str, truth: dict, links: dict, seconds: float) -> None:
-    result = evaluate(truth, links)
-    print(f"  {name:6} pairwise P {result.pairwise.precision:.4f} R {result.pairwise.recall:.4f} "
-          f"F1 {result.pairwise.f1:.4f} | B-cubed F1 {result.bcubed.f1:.4f} | {seconds:.1f} s")
+    return splink_textbook(data, settings)
 
 
 def main() -> None:
@@ -137,16 +125,14 @@ def main() -> None:
         started = time.perf_counter()
         resolution = resolve_records(records)
         elapsed = time.perf_counter() - started
-        links = {tuple(m.split(":", 1)): str(i) for i, members in enumerate(resolution.clusters) for m in members}
+        links = as_links(resolution.clusters)
         print(f"{name}: {len(records)} records, {len(set(truth.values()))} people; "
               f"{len(resolution.review_queue)} pairs for review")
-        candidates = candidate_pairs(records)
-        found = blocking_recall([truth[tuple(r.record_id.split(":", 1))] for r in records], candidates.left, candidates.right)
-        print(f"  blocking: {len(candidates.left)} pairs generated, {found:.4f} of true pairs found")
-        report("MAST", truth, links, elapsed)
+        report_blocking(records, truth, indent="  ")
+        report("MAST", truth, links, elapsed, indent="  ")
         if not args.no_splink:
             started = time.perf_counter()
-            report("Splink", truth, splink_links(frame), time.perf_counter() - started)
+            report("Splink", truth, splink_links_for(frame), time.perf_counter() - started, indent="  ")
 
 
 if __name__ == "__main__":

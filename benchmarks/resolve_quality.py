@@ -21,11 +21,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.resolution.offline import records_from_folder  # noqa: E402
-from matching.blocking import candidate_pairs  # noqa: E402
-from matching.evaluation import blocking_recall, evaluate  # noqa: E402
 from matching.pipeline import resolve_records  # noqa: E402
 from matching.records import MatchRecord  # noqa: E402
 from seeds.generator import generate  # noqa: E402
+from linkage import as_links, report, report_blocking  # noqa: E402
+from linkage import splink_links as splink_textbook  # noqa: E402
 
 
 def truth_of(folder: Path) -> dict[tuple[str, str], str]:
@@ -33,26 +33,11 @@ def truth_of(folder: Path) -> dict[tuple[str, str], str]:
         return {(r["source"], r["source_person_id"]): r["true_id"] for r in csv.DictReader(handle)}
 
 
-def as_links(clusters: list[list[str]]) -> dict[tuple[str, str], str]:
-    links = {}
-    for index, members in enumerate(clusters):
-        for record_id in members:
-            agency, _, spid = record_id.partition(":")
-            links[(agency, spid)] = str(index)
-    return links
-
-
-def report(name: str, truth: dict, links: dict, seconds: float) -> None:
-    result = evaluate(truth, links)
-    print(f"{name:6} pairwise P {result.pairwise.precision:.4f} R {result.pairwise.recall:.4f} "
-          f"F1 {result.pairwise.f1:.4f} | B-cubed F1 {result.bcubed.f1:.4f} | {seconds:.1f} s")
-
-
-def splink_links(records: list[MatchRecord]) -> dict[tuple[str, str], str] | None:
+def splink_links_for(records: list[MatchRecord]) -> dict[tuple[str, str], str] | None:
     try:
         import pandas as pd
         import splink.comparison_library as cl
-        from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+        from splink import SettingsCreator, block_on
     except ImportError:
         print("splink not installed: pip install -e '.[bench]' to compare")
         return None
@@ -74,13 +59,7 @@ def splink_links(records: list[MatchRecord]) -> dict[tuple[str, str], str] | Non
         blocking_rules_to_generate_predictions=[block_on("nhs"), block_on("dob", "family"),
                                                 block_on("postcode", "family"), block_on("given", "family")],
     )
-    linker = Linker(frame, settings, db_api=DuckDBAPI())
-    linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("family", "given"))
-    predictions = linker.inference.predict(threshold_match_probability=0.5)
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, 0.999).as_pandas_dataframe()
-    return {tuple(row.unique_id.split(":", 1)): str(row.cluster_id) for row in clusters.itertuples()}
+    return splink_textbook(frame, settings)
 
 
 def main() -> None:
@@ -102,14 +81,12 @@ def main() -> None:
         resolution = resolve_records(records)
         elapsed = time.perf_counter() - started
         print("stages: " + ", ".join(f"{k} {v}" for k, v in resolution.stats.items()))
-        candidates = candidate_pairs(records)
-        found = blocking_recall([truth[tuple(r.record_id.split(":", 1))] for r in records], candidates.left, candidates.right)
-        print(f"blocking: {len(candidates.left)} pairs generated, {found:.4f} of true pairs found")
+        report_blocking(records, truth)
         report("MAST", truth, as_links(resolution.clusters), elapsed)
         review = len(resolution.review_queue)
         print(f"MAST   review queue: {review} pairs, {1000 * review / max(1, len(records)):.1f} per 1,000 records")
         started = time.perf_counter()
-        links = splink_links(records)
+        links = splink_links_for(records)
         if links is not None:
             report("Splink", truth, links, time.perf_counter() - started)
 

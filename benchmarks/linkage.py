@@ -1,0 +1,40 @@
+"""What the linkage benchmarks share: scoring and printing a result, blocking's reach, and
+Splink trained and clustered the textbook way (so both benchmarks run it identically)."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from matching.blocking import candidate_pairs
+from matching.evaluation import blocking_recall, evaluate
+from matching.records import MatchRecord
+
+
+def as_links(clusters: list[list[str]]) -> dict[tuple[str, str], str]:
+    """Clusters of ``SOURCE:id`` record ids as (source, id) -> cluster label."""
+    return {tuple(m.split(":", 1)): str(i) for i, members in enumerate(clusters) for m in members}  # type: ignore[misc]
+
+
+def report(name: str, truth: dict, links: dict, seconds: float, indent: str = "") -> None:
+    result = evaluate(truth, links)
+    print(f"{indent}{name:6} pairwise P {result.pairwise.precision:.4f} R {result.pairwise.recall:.4f} "
+          f"F1 {result.pairwise.f1:.4f} | B-cubed F1 {result.bcubed.f1:.4f} | {seconds:.1f} s")
+
+
+def report_blocking(records: Sequence[MatchRecord], truth: dict, indent: str = "") -> None:
+    candidates = candidate_pairs(records)
+    found = blocking_recall([truth[tuple(r.record_id.split(":", 1))] for r in records], candidates.left, candidates.right)
+    print(f"{indent}blocking: {len(candidates.left)} pairs generated, {found:.4f} of true pairs found")
+
+
+def splink_links(frame: Any, settings: Any) -> dict[tuple[str, str], str]:
+    """Splink 4 with u from random pairs, m by EM on two blockings, clusters at 0.999."""
+    from splink import DuckDBAPI, Linker, block_on
+
+    linker = Linker(frame, settings, db_api=DuckDBAPI())
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("family", "given"))
+    predictions = linker.inference.predict(threshold_match_probability=0.5)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, 0.999).as_pandas_dataframe()
+    return {tuple(row.unique_id.split(":", 1)): str(row.cluster_id) for row in clusters.itertuples()}
