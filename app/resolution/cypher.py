@@ -95,10 +95,12 @@ WITH p, count(s) AS records, collect(DISTINCT s.agency) AS agencies
 SET p.record_count = records, p.agencies = agencies, p.updated_at = datetime()
 """
 
+# In the field order of matching.addresses.SourceAddressParts.
 _ADDRESS_PARTS = """
-RETURN a.id AS id, a.uprn AS uprn, a.flat AS flat, a.number AS number, a.building AS building,
-       a.street AS street, CASE WHEN a.postcode_flagged THEN '' ELSE a.postcode END AS postcode,
-       a.town_key AS town
+WITH toInteger(rand() * $buckets) AS bucket,
+     [a.id, a.uprn, a.flat, a.number, a.building, a.street,
+      CASE WHEN a.postcode_flagged THEN '' ELSE a.postcode END, a.town_key] AS row
+RETURN collect(row) AS rows
 """
 
 SOURCE_ADDRESSES = "MATCH (a:SourceAddress)" + _ADDRESS_PARTS
@@ -131,7 +133,8 @@ RETURN o.id AS id
 ADDRESS_ASSIGNMENT_OF = """
 UNWIND $ids AS id
 MATCH (s:SourceAddress {id: id})-[:RESOLVES_TO]->(a:Address)
-RETURN collect([s.id, a.id, a.created_at.epochMillis]) AS rows
+WITH toInteger(rand() * $buckets) AS bucket, [s.id, a.id, a.created_at.epochMillis] AS row
+RETURN collect(row) AS rows
 """
 
 PERSONS_AT_SOURCE_ADDRESSES = """

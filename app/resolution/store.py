@@ -83,14 +83,18 @@ def load_pending(graph: Graph) -> PendingRecords:
     )
 
 
-def load_assignment(graph: Graph, query: str = cypher.ASSIGNMENT) -> tuple[dict[str, str], dict[str, str]]:
-    """Record -> entity id, and each entity's creation time (for the older-survives rule)."""
+def _assignment(rows: Iterable[list[Any]]) -> tuple[dict[str, str], dict[str, str]]:
     assignment: dict[str, str] = {}
     created: dict[str, str] = {}
-    for record_id, entity_id, created_ms in _bucketed_rows(graph, query):
+    for record_id, entity_id, created_ms in rows:
         assignment[record_id] = entity_id
         created[entity_id] = f"{created_ms:015d}"  # epoch ms, ordered as text
     return assignment, created
+
+
+def load_assignment(graph: Graph, query: str = cypher.ASSIGNMENT) -> tuple[dict[str, str], dict[str, str]]:
+    """Record -> entity id, and each entity's creation time (for the older-survives rule)."""
+    return _assignment(_bucketed_rows(graph, query))
 
 
 def load_decisions(graph: Graph) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -153,18 +157,12 @@ def write_identities(graph: Graph, changes: IdentityChanges, previous: dict[str,
     return touched
 
 
-def _address_parts(rows: Iterable[dict[str, Any]]) -> list[SourceAddressParts]:
-    return [
-        SourceAddressParts(
-            id=r["id"], uprn=r["uprn"] or "", flat=r["flat"] or "", number=r["number"] or "",
-            building=r["building"] or "", street=r["street"] or "", postcode=r["postcode"] or "", town=r["town"] or "",
-        )
-        for r in rows
-    ]
+def _address_parts(rows: Iterable[list[str | None]]) -> list[SourceAddressParts]:
+    return [SourceAddressParts(*(value or "" for value in row)) for row in rows]
 
 
 def load_source_addresses(graph: Graph) -> list[SourceAddressParts]:
-    return _address_parts(graph.run(cypher.SOURCE_ADDRESSES))
+    return _address_parts(_bucketed_rows(graph, cypher.SOURCE_ADDRESSES))
 
 
 def pending_source_addresses(graph: Graph) -> list[str]:
@@ -178,7 +176,7 @@ def address_neighbourhood(graph: Graph, seeds: Iterable[str]) -> list[SourceAddr
     frontier = set(seeds)
     while frontier:
         parts = _address_parts(
-            row for chunk in _chunks(sorted(frontier)) for row in graph.run(cypher.SOURCE_ADDRESSES_BY_ID, ids=list(chunk))
+            row for chunk in _chunks(sorted(frontier)) for row in _bucketed_rows(graph, cypher.SOURCE_ADDRESSES_BY_ID, ids=list(chunk))
         )
         found.update((p.id, p) for p in parts)
         towns = sorted({p.town for p in parts if not p.postcode and p.town})
@@ -191,13 +189,8 @@ def address_neighbourhood(graph: Graph, seeds: Iterable[str]) -> list[SourceAddr
 
 def load_address_assignment(graph: Graph, source_ids: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
     """Source address -> Address id for the given ids, and each Address's creation order."""
-    assignment: dict[str, str] = {}
-    created: dict[str, str] = {}
-    for chunk in _chunks(sorted(source_ids)):
-        for source_id, address_id, created_ms in graph.run(cypher.ADDRESS_ASSIGNMENT_OF, ids=list(chunk))[0]["rows"]:
-            assignment[source_id] = address_id
-            created[address_id] = f"{created_ms:015d}"
-    return assignment, created
+    return _assignment(row for chunk in _chunks(sorted(source_ids))
+                       for row in _bucketed_rows(graph, cypher.ADDRESS_ASSIGNMENT_OF, ids=list(chunk)))
 
 
 def write_addresses(graph: Graph, changes: IdentityChanges, previous: dict[str, str], run: str) -> set[str]:
