@@ -3,13 +3,16 @@
 Several keys, each over every name variant, date and address a record has, so one
 error (a typo, a missing date, a swapped day and month) never hides a true pair from all
 of them. Keys shared by too many records say nothing and are skipped.
+
+An incremental run sees only part of the records, so it passes the graph-wide number of
+records holding each key: a block is skipped, or not, exactly as a full run would.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -19,7 +22,7 @@ from matching.records import MatchRecord, usable_dobs
 MAX_BLOCK = 300
 
 
-def _keys(record: MatchRecord) -> set[str]:
+def blocking_keys(record: MatchRecord) -> set[str]:
     keys: set[str] = {f"nhs:{n}" for n in record.nhs_numbers}
     dobs = usable_dobs(record)
     postcodes = {a.postcode for a in record.addresses if a.postcode}
@@ -64,11 +67,15 @@ class Candidates:
     keys_skipped: int
 
 
-def candidate_pairs(records: Sequence[MatchRecord], focus: Iterable[int] | None = None) -> Candidates:
-    """All pairs sharing a key; with ``focus``, only pairs touching one of those indexes."""
+def candidate_pairs(records: Sequence[MatchRecord], focus: Iterable[int] | None = None,
+                    holders: Mapping[str, int] | None = None) -> Candidates:
+    """All pairs sharing a key; with ``focus``, only pairs touching one of those indexes.
+
+    ``holders`` gives a key's size among all records when ``records`` is only part of them.
+    """
     blocks: dict[str, list[int]] = defaultdict(list)
     for index, record in enumerate(records):
-        for key in _keys(record):
+        for key in blocking_keys(record):
             blocks[key].append(index)
     focus_mask = None
     if focus is not None:
@@ -77,11 +84,11 @@ def candidate_pairs(records: Sequence[MatchRecord], focus: Iterable[int] | None 
     codes: list[np.ndarray] = []
     skipped = 0
     n = np.int64(len(records))
-    for members in blocks.values():
+    for key, members in blocks.items():
         size = len(members)
         if size < 2:
             continue
-        if size > MAX_BLOCK:
+        if (holders.get(key, size) if holders is not None else size) > MAX_BLOCK:
             skipped += 1
             continue
         ids = np.asarray(members, dtype=np.int64)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -227,6 +227,14 @@ def _first_family(record: MatchRecord) -> str:
     return record.names[0].family if record.names else ""
 
 
+_NAME_TERMS = (("given", _first_given), ("family", _first_family))
+
+
+def frequency_terms(record: MatchRecord) -> set[str]:
+    """The names whose frequency the exact-match adjustment looks up, as "field:value" terms."""
+    return {f"{field}:{value}" for field, pick in _NAME_TERMS if (value := pick(record))}
+
+
 @dataclass(frozen=True)
 class TermFrequencies:
     """How common each record's first given and family name is, for the exact-match adjustment."""
@@ -235,13 +243,18 @@ class TermFrequencies:
     family: np.ndarray
 
     @classmethod
-    def of(cls, records: Sequence[MatchRecord]) -> "TermFrequencies":
-        total = max(1, len(records))
+    def of(cls, records: Sequence[MatchRecord], holders: Mapping[str, int] | None = None,
+           total: int | None = None) -> "TermFrequencies":
+        """Frequencies among ``records``, or, when they are only part of the population, from
+        ``holders`` (records holding each ``frequency_terms`` term) and ``total`` records."""
+        if holders is None:
+            holders = Counter(term for r in records for term in frequency_terms(r))
+            total = len(records)
+        share = 1 / max(1, total or 0)
         arrays = []
-        for pick in (_first_given, _first_family):
+        for field, pick in _NAME_TERMS:
             values = [pick(r) for r in records]
-            counts = Counter(values)
-            arrays.append(np.array([counts[v] / total if v else 0.0 for v in values]))
+            arrays.append(np.array([holders.get(f"{field}:{v}", 0) * share if v else 0.0 for v in values]))
         return cls(*arrays)
 
 

@@ -3,6 +3,11 @@
 ``score_pairs`` scores candidate pairs (all of them, or only those touching a focus set
 for an incremental run with stored parameters); ``resolve_records`` runs the whole chain
 and returns clusters, the scored links worth keeping, and the fitted parameters.
+
+An incremental run scores only the focus records and those sharing a blocking key with
+them, so it also needs two facts about all records (a ``Population``): how many hold
+each of its ``population_terms`` and how many there are. With them its pairs and scores
+are exactly a full run's.
 """
 
 from __future__ import annotations
@@ -10,14 +15,15 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from matching.blocking import candidate_pairs
+from matching.blocking import blocking_keys, candidate_pairs
 from matching.cluster import Link, cluster
 from matching.compare import FIELDS, LEVELS, RecordFeatures, compare
-from matching.model import ModelParams, TermFrequencies, address_adjustment, estimate, estimate_u, match_probability, match_weight, tf_adjustment
+from matching.model import (ModelParams, TermFrequencies, address_adjustment, estimate, estimate_u, frequency_terms,
+                            match_probability, match_weight, tf_adjustment)
 from matching.records import MatchRecord
 
 # The threshold policy. The model's probability is calibrated (its prior is over all pairs
@@ -43,6 +49,23 @@ from matching.records import MatchRecord
 # worth the time. Below it a pair is kept nowhere.
 MATCH_PROBABILITY = 0.5
 POSSIBLE_PROBABILITY = 0.2
+
+# Names the version of ``population_terms``: change it whenever blocking keys or frequency
+# terms change, so that terms stored for earlier records are known stale (a full run follows).
+TERM_SCHEME = "2026-11-25"
+
+
+def population_terms(record: MatchRecord) -> set[str]:
+    """Every term whose count over all records an incremental run needs: blocking keys and names."""
+    return blocking_keys(record) | frequency_terms(record)
+
+
+@dataclass(frozen=True)
+class Population:
+    """All records, as far as scoring a part of them needs: holders of each term, and the count."""
+
+    holders: Mapping[str, int]
+    total: int
 
 
 @dataclass
@@ -102,11 +125,16 @@ def _corroborated(levels: np.ndarray) -> np.ndarray:
 
 
 def score_pairs(records: Sequence[MatchRecord], params: ModelParams | None = None,
-                focus: Iterable[int] | None = None) -> tuple[list[ScoredPair], ModelParams, dict[str, Any]]:
-    """Scored pairs above the "possible" threshold; estimates parameters when none are given."""
+                focus: Iterable[int] | None = None, population: Population | None = None,
+                ) -> tuple[list[ScoredPair], ModelParams, dict[str, Any]]:
+    """Scored pairs above the "possible" threshold; estimates parameters when none are given.
+
+    ``population`` describes all records when ``records`` are only the focus and their blocks.
+    """
     timings: dict[str, Any] = {}
     started = time.perf_counter()
-    candidates = candidate_pairs(records, focus)
+    holders = population.holders if population else None
+    candidates = candidate_pairs(records, focus, holders)
     timings["blocking_s"] = round(time.perf_counter() - started, 2)
     features = RecordFeatures.build(records)
     started = time.perf_counter()
@@ -117,7 +145,8 @@ def score_pairs(records: Sequence[MatchRecord], params: ModelParams | None = Non
         params = estimate(levels, estimate_u(features, records), total_pairs=len(records) * (len(records) - 1) // 2)
         timings["estimate_s"] = round(time.perf_counter() - started, 2)
     address_adjust = address_adjustment(levels, params)
-    adjustment = tf_adjustment(candidates.left, levels, params, TermFrequencies.of(records)) + address_adjust
+    frequencies = TermFrequencies.of(records, holders, population.total if population else None)
+    adjustment = tf_adjustment(candidates.left, levels, params, frequencies) + address_adjust
     probability = match_probability(levels, params, adjustment)
     weight = match_weight(levels, params) + adjustment
     keep = np.flatnonzero(probability >= POSSIBLE_PROBABILITY)

@@ -2,8 +2,9 @@
 
 # Whole-graph reads come back as a few thousand positional rows per Bolt record, in $buckets
 # groups: the Python driver's cost is per record received, far more than per value decoded.
-ACTIVE_RECORDS = """
-MATCH (s:SourceRecord) WHERE NOT s.retired
+
+# A record's row, in the field order of store.load_records.
+_RECORD_ROWS = """
 OPTIONAL MATCH (s)-[:GAVE_ADDRESS]->(a:SourceAddress)
 WITH s, collect(CASE WHEN a IS NOT NULL THEN [a.uprn, a.flat, a.number, a.building, a.street, a.town_key,
                  CASE WHEN a.postcode_flagged THEN '' ELSE a.postcode END] END) AS addresses
@@ -13,10 +14,45 @@ WITH toInteger(rand() * $buckets) AS bucket,
 RETURN collect(row) AS rows
 """
 
+ACTIVE_RECORDS = "MATCH (s:SourceRecord) WHERE NOT s.retired" + _RECORD_ROWS
+
+RECORDS_BY_ID = "UNWIND $ids AS id MATCH (s:SourceRecord {id: id}) WHERE NOT s.retired" + _RECORD_ROWS
+
+ACTIVE_RECORD_COUNT = "MATCH (s:SourceRecord) WHERE NOT s.retired RETURN count(s) AS records"
+
+# Each record's population terms (matching.pipeline), hashed to integers: an incremental run
+# finds the records sharing a term with its focus by one scan of these lists.
+SET_TERMS = """
+UNWIND $rows AS row
+MATCH (s:SourceRecord {id: row[0]})
+SET s.match_terms = row[1]
+"""
+
+# Per asked-for term: how many active records hold it, and which, when no more than $max_members.
+TERM_HOLDERS = """
+MATCH (s:SourceRecord) WHERE NOT s.retired
+UNWIND [t IN s.match_terms WHERE t IN $terms] AS term
+WITH term, collect(s.id) AS holders
+WITH toInteger(rand() * $buckets) AS bucket,
+     [term, size(holders), CASE WHEN size(holders) <= $max_members THEN holders ELSE [] END] AS row
+RETURN collect(row) AS rows
+"""
+
 PENDING_RECORD_IDS = "MATCH (s:SourceRecord) WHERE s.needs_resolution RETURN s.id AS id, s.retired AS retired"
 
 ASSIGNMENT = """
 MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p:Person)
+WITH toInteger(rand() * $buckets) AS bucket, [s.id, p.id, p.created_at.epochMillis] AS row
+RETURN collect(row) AS rows
+"""
+
+# The Person assignment of every record that shares a Person with one of $ids, those included
+# (two MATCH clauses: one pattern would never walk the same RESOLVES_TO twice).
+ASSIGNMENT_AROUND = """
+UNWIND $ids AS id
+MATCH (:SourceRecord {id: id})-[:RESOLVES_TO]->(p:Person)
+MATCH (p)<-[:RESOLVES_TO]-(s:SourceRecord)
+WITH DISTINCT s, p
 WITH toInteger(rand() * $buckets) AS bucket, [s.id, p.id, p.created_at.epochMillis] AS row
 RETURN collect(row) AS rows
 """
@@ -205,10 +241,10 @@ CREATE (r:ResolutionRun {id: $run, mode: $mode, at: datetime()})
 SET r += $stats
 WITH r
 MERGE (m:MatchModel {id: 'current'})
-SET m.params = $params, m.run = $run, m.updated_at = datetime()
+SET m.params = $params, m.term_scheme = $term_scheme, m.run = $run, m.updated_at = datetime()
 """
 
-LOAD_MODEL = "MATCH (m:MatchModel {id: 'current'}) RETURN m.params AS params"
+LOAD_MODEL = "MATCH (m:MatchModel {id: 'current'}) RETURN m.params AS params, m.term_scheme AS term_scheme"
 
 LINKS = """
 MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p:Person)

@@ -3,7 +3,9 @@
 Full: every active record is blocked, compared and scored with freshly estimated
 parameters; every component is clustered again; ids stay stable. Incremental: only pairs
 touching records queued by ingestion are scored (with the stored parameters), and only
-the people those records belonged to or now link to are clustered again.
+the people those records belonged to or now link to are clustered again. It reads only
+those records and the ones sharing a blocking key with them, found through the terms
+every run stores on the records it resolved, so its cost follows the delta, not the graph.
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ from typing import Any, Iterator
 from app.db import Graph
 from app.resolution import cypher, store
 from matching.addresses import address_clusters
+from matching.blocking import MAX_BLOCK, blocking_keys
 from matching.cluster import Link, cluster
 from matching.identity import assign_ids
-from matching.model import ModelParams
-from matching.pipeline import ScoredPair, score_pairs
+from matching.model import ModelParams, frequency_terms
+from matching.pipeline import TERM_SCHEME, Population, ScoredPair, score_pairs
+from matching.records import MatchRecord
 
 
 @dataclass
@@ -50,6 +54,20 @@ def _timed(stats: dict[str, Any], stage: str) -> Iterator[None]:
     stats[f"{stage}_s"] = round(time.perf_counter() - started, 2)
 
 
+@dataclass
+class _Scored:
+    """What scoring hands to clustering: the records in scope, their links, their old ids."""
+
+    records: int  # active records in the graph
+    by_id: dict[str, MatchRecord]
+    scope: set[str]
+    links: list[Link]
+    pairs: list[ScoredPair]
+    params: ModelParams
+    previous: dict[str, str]
+    created_order: dict[str, str]
+
+
 def resolve(graph: Graph, full: bool = False, keep_model: bool = False) -> RunSummary:
     """Resolve the graph; incremental unless ``full`` or no model has been fitted yet.
 
@@ -60,42 +78,24 @@ def resolve(graph: Graph, full: bool = False, keep_model: bool = False) -> RunSu
     started = time.perf_counter()
     stats: dict[str, Any] = {}
     with _timed(stats, "load"):
-        records = store.load_records(graph)
         pending = store.load_pending(graph)
-        stored_params = store.load_model(graph)
-        previous, created_order = store.load_assignment(graph)
+        stored = store.load_model(graph)
         must, cannot = store.load_decisions(graph)
-    mode = "full" if full or stored_params is None else "incremental"
-    by_id = {r.record_id: r for r in records}
-
-    if mode == "full":
-        reuse = ModelParams.from_dict(stored_params) if keep_model and stored_params else None
-        pairs, params, score_stats = score_pairs(records, reuse)
-        scope = set(by_id)
-        links = [Link(p.a, p.b, p.weight) for p in pairs if not p.review]
-        with _timed(stats, "write_edges"):
-            store.replace_edges(graph, _edge_rows(pairs), run_id, None)
+    # Terms stored under another scheme would find the wrong neighbours: only a full run is right then.
+    if full or stored is None or stored.term_scheme != TERM_SCHEME:
+        mode = "full"
+        reuse = ModelParams.from_dict(stored.params) if keep_model and stored else None
+        rewrite_terms = stored is None or stored.term_scheme != TERM_SCHEME
+        scored = _score_all(graph, reuse, pending, rewrite_terms, run_id, stats)
     else:
-        params = ModelParams.from_dict(stored_params)  # type: ignore[arg-type]
-        focus_ids = pending.active | {r for pair in must + cannot for r in pair if r in by_id and r in pending.active}
-        index = {rid: i for i, rid in enumerate(by_id)}
-        pairs, _, score_stats = score_pairs(records, params, [index[r] for r in focus_ids if r in index])
-        # Scope: the changed records, everyone who shared a Person with them, and their new neighbours.
-        touched = focus_ids | pending.retired | {p.a for p in pairs} | {p.b for p in pairs}
-        old_people = {previous[r] for r in touched if r in previous}
-        scope = {r for r, person in previous.items() if person in old_people} | touched
-        scope &= set(by_id)
-        with _timed(stats, "write_edges"):
-            store.replace_edges(graph, _edge_rows(pairs), run_id, focus_ids | pending.retired)
-            kept = [e for e in store.load_edges_of(graph, scope) if not e["review"]]
-        links = [Link(e["a"], e["b"], e["weight"]) for e in kept if e["a"] in scope and e["b"] in scope]
-    stats.update(score_stats)
+        mode = "incremental"
+        scored = _score_around(graph, ModelParams.from_dict(stored.params), pending, run_id, stats)
 
     with _timed(stats, "cluster"):
-        clusters = cluster(sorted(scope), links, by_id, must, cannot)
-        scoped_previous = {r: p for r, p in previous.items() if r in scope or r in pending.retired}
-        changes = assign_ids(clusters, scoped_previous, created_order)
-    retired_records = [r for r in pending.retired if r in previous]
+        clusters = cluster(sorted(scored.scope), scored.links, scored.by_id, must, cannot)
+        scoped_previous = {r: p for r, p in scored.previous.items() if r in scored.scope or r in pending.retired}
+        changes = assign_ids(clusters, scoped_previous, scored.created_order)
+    retired_records = [r for r in pending.retired if r in scored.previous]
     with _timed(stats, "write_people"):
         touched_people = store.write_identities(graph, changes, scoped_previous, run_id, retired_records)
     with _timed(stats, "addresses"):
@@ -109,13 +109,61 @@ def resolve(graph: Graph, full: bool = False, keep_model: bool = False) -> RunSu
         store.mark_resolved(graph, pending.active | pending.retired)
     stats["total_s"] = round(time.perf_counter() - started, 2)
     summary = RunSummary(
-        run_id=run_id, mode=mode, records=len(records), pending=len(pending.active) + len(pending.retired),
+        run_id=run_id, mode=mode, records=scored.records, pending=len(pending.active) + len(pending.retired),
         people=len(set(changes.assignment.values())),
         created=len(changes.created), merged=len(changes.merged), split=len(changes.split_from),
-        review_pairs=sum(1 for p in pairs if p.review), stats=stats,
+        review_pairs=sum(1 for p in scored.pairs if p.review), stats=stats,
     )
-    store.save_run(graph, run_id, mode, params.to_dict(), {k: v for k, v in vars(summary).items() if isinstance(v, (int, str))})
+    store.save_run(graph, run_id, mode, scored.params.to_dict(), TERM_SCHEME,
+                   {k: v for k, v in vars(summary).items() if isinstance(v, (int, str))})
     return summary
+
+
+def _score_all(graph: Graph, reuse: ModelParams | None, pending: store.PendingRecords, rewrite_terms: bool,
+               run_id: str, stats: dict[str, Any]) -> _Scored:
+    """Every active record blocked, compared and scored; every scored pair rewritten."""
+    with _timed(stats, "load_all"):
+        records = store.load_records(graph)
+        previous, created_order = store.load_assignment(graph)
+    pairs, params, score_stats = score_pairs(records, reuse)
+    stats.update(score_stats)
+    with _timed(stats, "write_terms"):
+        store.write_terms(graph, records if rewrite_terms else [r for r in records if r.record_id in pending.active])
+    with _timed(stats, "write_edges"):
+        store.replace_edges(graph, _edge_rows(pairs), run_id, None)
+    by_id = {r.record_id: r for r in records}
+    links = [Link(p.a, p.b, p.weight) for p in pairs if not p.review]
+    return _Scored(len(records), by_id, set(by_id), links, pairs, params, previous, created_order)
+
+
+def _score_around(graph: Graph, params: ModelParams, pending: store.PendingRecords, run_id: str,
+                  stats: dict[str, Any]) -> _Scored:
+    """Only pairs touching the queued records are scored, against the records sharing a
+    blocking key with them; only the people those records belonged to or now join are in scope."""
+    with _timed(stats, "load_around"):
+        focus = store.load_records_by_id(graph, pending.active)
+        store.write_terms(graph, focus)
+        key_holders, near = store.term_holders(graph, {k for r in focus for k in blocking_keys(r)}, MAX_BLOCK)
+        loaded = {r.record_id: r for r in focus}
+        loaded.update((r.record_id, r) for r in store.load_records_by_id(graph, near - set(loaded)))
+        name_holders, _ = store.term_holders(graph, {t for r in loaded.values() for t in frequency_terms(r)}, 0)
+        population = Population({**key_holders, **name_holders}, store.count_active_records(graph))
+    records = sorted(loaded.values(), key=lambda r: r.record_id)
+    focus_index = [i for i, r in enumerate(records) if r.record_id in pending.active]
+    pairs, _, score_stats = score_pairs(records, params, focus_index, population)
+    stats.update(score_stats)
+    with _timed(stats, "load_scope"):
+        # Scope: the changed records, everyone who shared a Person with them, and their new neighbours.
+        touched = pending.active | pending.retired | {p.a for p in pairs} | {p.b for p in pairs}
+        previous, created_order = store.load_assignment_around(graph, touched)
+        scope = touched | set(previous)
+        loaded.update((r.record_id, r) for r in store.load_records_by_id(graph, scope - set(loaded)))
+        scope &= set(loaded)
+    with _timed(stats, "write_edges"):
+        store.replace_edges(graph, _edge_rows(pairs), run_id, pending.active | pending.retired)
+        kept = [e for e in store.load_edges_of(graph, scope) if not e["review"]]
+    links = [Link(e["a"], e["b"], e["weight"]) for e in kept if e["a"] in scope and e["b"] in scope]
+    return _Scored(population.total, loaded, scope, links, pairs, params, previous, created_order)
 
 
 def _resolve_addresses(graph: Graph, run_id: str, full: bool) -> set[str]:
@@ -142,11 +190,11 @@ def explain_pair(graph: Graph, a: str, b: str) -> dict[str, Any]:
     rows = graph.run(cypher.PAIR_EXPLANATION, a=min(a, b), b=max(a, b))
     if rows:
         return rows[0]
-    params = store.load_model(graph)
-    records = [r for r in store.load_records(graph) if r.record_id in (a, b)]
-    if len(records) < 2 or params is None:
+    stored = store.load_model(graph)
+    records = store.load_records_by_id(graph, {a, b})
+    if len(records) < 2 or stored is None:
         return {"a": a, "b": b, "reason": "unknown record or no model fitted yet"}
-    pairs, _, _ = score_pairs(records, ModelParams.from_dict(params))
+    pairs, _, _ = score_pairs(records, ModelParams.from_dict(stored.params))
     if not pairs:
         return {"a": a, "b": b, "reason": "not a candidate pair, or scored below the possible threshold"}
     return {"a": a, "b": b, "weight": pairs[0].weight, "probability": pairs[0].probability,

@@ -7,6 +7,7 @@ in chunks sized for throughput.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +21,7 @@ from app.resolution import cypher
 from matching.addresses import SourceAddressParts
 from matching.identity import IdentityChanges
 from matching.normalise import clean_name
+from matching.pipeline import population_terms
 from matching.records import MatchRecord, NameVariant, RecordAddress
 
 WRITE_CHUNK = 10000
@@ -51,10 +53,8 @@ def _bucketed_rows(graph: Graph, query: str, **params: Any) -> Iterable[list[Any
             yield from record["rows"]
 
 
-def load_records(graph: Graph) -> list[MatchRecord]:
-    """Every active source record with its name variants, identifiers and addresses, by id
-    (the order fixes the model's random samples, so runs over the same graph agree)."""
-    records = [
+def _records(rows: Iterable[list[Any]]) -> list[MatchRecord]:
+    return [
         MatchRecord(
             record_id=record_id,
             agency=agency,
@@ -64,9 +64,50 @@ def load_records(graph: Graph) -> list[MatchRecord]:
             nhs_numbers=tuple(nhs_numbers or ()),
             addresses=tuple(map(_address, addresses)),
         )
-        for record_id, agency, variants, dobs, sex, nhs_numbers, addresses in _bucketed_rows(graph, cypher.ACTIVE_RECORDS)
+        for record_id, agency, variants, dobs, sex, nhs_numbers, addresses in rows
     ]
-    return sorted(records, key=lambda r: r.record_id)
+
+
+def load_records(graph: Graph) -> list[MatchRecord]:
+    """Every active source record with its name variants, identifiers and addresses, by id
+    (the order fixes the model's random samples, so runs over the same graph agree)."""
+    return sorted(_records(_bucketed_rows(graph, cypher.ACTIVE_RECORDS)), key=lambda r: r.record_id)
+
+
+def load_records_by_id(graph: Graph, record_ids: Iterable[str]) -> list[MatchRecord]:
+    """The active ones among these records."""
+    return _records(row for chunk in _chunks(sorted(record_ids))
+                    for row in _bucketed_rows(graph, cypher.RECORDS_BY_ID, ids=list(chunk)))
+
+
+def count_active_records(graph: Graph) -> int:
+    return graph.run(cypher.ACTIVE_RECORD_COUNT)[0]["records"]
+
+
+def _term_hash(term: str) -> int:
+    """A term as a signed 64-bit integer: lists of these scan far faster than of strings."""
+    return int.from_bytes(hashlib.blake2b(term.encode(), digest_size=8).digest(), "little", signed=True)
+
+
+def write_terms(graph: Graph, records: Sequence[MatchRecord]) -> None:
+    """Store each record's population terms, for later incremental runs to find it by."""
+    rows = [[r.record_id, [_term_hash(t) for t in population_terms(r)]] for r in records]
+    for chunk in _chunks(rows):
+        graph.run(cypher.SET_TERMS, rows=list(chunk))
+
+
+def term_holders(graph: Graph, terms: Iterable[str], max_members: int) -> tuple[dict[str, int], set[str]]:
+    """How many active records hold each term, and the records holding a term that at most
+    ``max_members`` hold. Terms are compared by hash; a 64-bit collision is not a concern at
+    a few million terms."""
+    by_hash = {_term_hash(t): t for t in terms}
+    counts: dict[str, int] = {}
+    members: set[str] = set()
+    for term_hash, count, holders in _bucketed_rows(graph, cypher.TERM_HOLDERS, terms=list(by_hash),
+                                                    max_members=max_members):
+        counts[by_hash[term_hash]] = count
+        members.update(holders)
+    return counts, members
 
 
 @dataclass(frozen=True)
@@ -97,6 +138,12 @@ def load_assignment(graph: Graph, query: str = cypher.ASSIGNMENT) -> tuple[dict[
     return _assignment(_bucketed_rows(graph, query))
 
 
+def load_assignment_around(graph: Graph, record_ids: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """``load_assignment`` for every record sharing a Person with one of these."""
+    return _assignment(row for chunk in _chunks(sorted(record_ids))
+                       for row in _bucketed_rows(graph, cypher.ASSIGNMENT_AROUND, ids=list(chunk)))
+
+
 def load_decisions(graph: Graph) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Reviewers' (must_link, cannot_link) pairs."""
     must: list[tuple[str, str]] = []
@@ -106,9 +153,15 @@ def load_decisions(graph: Graph) -> tuple[list[tuple[str, str]], list[tuple[str,
     return must, cannot
 
 
-def load_model(graph: Graph) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class StoredModel:
+    params: dict[str, Any]
+    term_scheme: str | None  # the pipeline.TERM_SCHEME of the records' stored terms
+
+
+def load_model(graph: Graph) -> StoredModel | None:
     rows = graph.run(cypher.LOAD_MODEL)
-    return json.loads(rows[0]["params"]) if rows else None
+    return StoredModel(json.loads(rows[0]["params"]), rows[0]["term_scheme"]) if rows else None
 
 
 def load_edges_of(graph: Graph, record_ids: Iterable[str]) -> list[dict[str, Any]]:
@@ -228,5 +281,5 @@ def mark_resolved(graph: Graph, record_ids: Iterable[str]) -> None:
         graph.run(cypher.MARK_RESOLVED, ids=list(chunk))
 
 
-def save_run(graph: Graph, run: str, mode: str, params: dict[str, Any], stats: dict[str, Any]) -> None:
-    graph.run(cypher.SAVE_RUN, run=run, mode=mode, params=json.dumps(params), stats=stats)
+def save_run(graph: Graph, run: str, mode: str, params: dict[str, Any], term_scheme: str, stats: dict[str, Any]) -> None:
+    graph.run(cypher.SAVE_RUN, run=run, mode=mode, params=json.dumps(params), term_scheme=term_scheme, stats=stats)

@@ -186,3 +186,27 @@ def test_a_house_number_and_street_block_records_that_carry_no_postcode() -> Non
     c = rec("C:1", "ann", "lee", street="park road", number="16")
     found = candidate_pairs([a, b, c])
     assert list(zip(found.left.tolist(), found.right.tolist())) == [(0, 1)]
+
+
+def test_a_part_scored_with_its_population_scores_as_the_whole_does() -> None:
+    """An incremental run scores the queued records against only those sharing a blocking key
+    with them; given the population's term counts, its pairs are exactly the full run's."""
+    from collections import Counter
+    from pathlib import Path
+
+    from app.resolution.offline import records_from_folder
+    from matching.blocking import MAX_BLOCK, blocking_keys
+    from matching.pipeline import Population, population_terms, score_pairs
+
+    records = sorted(records_from_folder(Path(__file__).parents[2] / "seeds" / "sample"), key=lambda r: r.record_id)
+    whole, params, _ = score_pairs(records)
+    focus = {r.record_id for r in records[::5]}
+    holders = Counter(t for r in records for t in population_terms(r))
+    keys = {k for r in records if r.record_id in focus for k in blocking_keys(r) if holders[k] <= MAX_BLOCK}
+    part = [r for r in records if r.record_id in focus or blocking_keys(r) & keys]
+    assert len(part) < len(records)
+    scored, _, _ = score_pairs(part, params, [i for i, r in enumerate(part) if r.record_id in focus],
+                               Population(holders, len(records)))
+    expected = [p for p in whole if p.a in focus or p.b in focus]
+    assert expected and [(p.a, p.b, p.explanation) for p in scored] == [(p.a, p.b, p.explanation) for p in expected]
+    assert [p.probability for p in scored] == pytest.approx([p.probability for p in expected])
