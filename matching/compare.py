@@ -19,6 +19,7 @@ from matching.normalise import given_name_roots
 from matching.records import MatchRecord, usable_dobs
 
 MAX_VARIANTS = 6
+CLOSE = 0.92  # Jaro-Winkler similarity of a name one slip away ("close")
 
 FIELDS: tuple[str, ...] = ("given", "family", "dob", "nhs", "address", "sex")
 LEVELS: dict[str, tuple[str, ...]] = {
@@ -107,7 +108,7 @@ def _name_levels(f: RecordFeatures, left: np.ndarray, right: np.ndarray) -> tupl
     short = np.array([len(g) == 1 for g in given], dtype=bool)
     initial = g_present & (short[va] | short[vb]) & (first[va] == first[vb])
     g_level = np.where(g_present & ((g_sim >= 0.8) | initial), 2, g_level)
-    g_level = np.where(g_present & (g_sim >= 0.92), 3, g_level)
+    g_level = np.where(g_present & (g_sim >= CLOSE), 3, g_level)
     # Nicknames: only where spelling alone did not already agree closely.
     check = np.flatnonzero(g_present & (g_level < 3))
     if len(check):
@@ -122,12 +123,15 @@ def _name_levels(f: RecordFeatures, left: np.ndarray, right: np.ndarray) -> tupl
         shared = np.fromiter((bool(set(fa[i].split()) & set(fb[i].split())) for i in idx), bool, len(idx))
         f_level[idx[shared]] = 2
     f_level = np.where(f_present & (f_sim >= 0.8), np.maximum(f_level, 2), f_level)
-    f_level = np.where(f_present & (f_sim >= 0.92), 3, f_level)
+    f_level = np.where(f_present & (f_sim >= CLOSE), 3, f_level)
     f_level = np.where(f_present & (fca == fcb), 4, f_level)
-    # Given and family recorded the wrong way round.
-    swapped = g_present & f_present & (gca == g_codes[len(given):][vb]) & (fca == g_codes[: len(given)][vb])
-    g_level = np.where(swapped, np.maximum(g_level, 3), g_level)
-    f_level = np.where(swapped, np.maximum(f_level, 3), f_level)
+    # Given and family recorded the wrong way round, each close to the other's (a typo in
+    # a swapped name is as common as in one in place): no better than "close".
+    check = np.flatnonzero(g_present & f_present & ((g_level < 3) | (f_level < 3)))
+    if len(check):
+        swapped = check[(_jw(ga[check], fb[check]) >= CLOSE) & (_jw(fa[check], gb[check]) >= CLOSE)]
+        g_level[swapped] = np.maximum(g_level[swapped], 3)
+        f_level[swapped] = np.maximum(f_level[swapped], 3)
     n = len(left)
     return _best(n, pair, g_level), _best(n, pair, f_level)
 
