@@ -5,7 +5,8 @@ error (a typo, a missing date, a swapped day and month) never hides a true pair 
 of them. Keys shared by too many records say nothing and are skipped.
 
 An incremental run sees only part of the records, so it passes the graph-wide number of
-records holding each key: a block is skipped, or not, exactly as a full run would.
+records holding each key (a block is skipped, or not, exactly as a full run would) and,
+when the graph already knows them, the blocks themselves.
 """
 
 from __future__ import annotations
@@ -68,15 +69,19 @@ class Candidates:
 
 
 def candidate_pairs(records: Sequence[MatchRecord], focus: Iterable[int] | None = None,
-                    holders: Mapping[str, int] | None = None) -> Candidates:
+                    holders: Mapping[str, int] | None = None,
+                    blocks: Mapping[str, Sequence[int]] | None = None) -> Candidates:
     """All pairs sharing a key; with ``focus``, only pairs touching one of those indexes.
 
-    ``holders`` gives a key's size among all records when ``records`` is only part of them.
+    ``holders`` gives a key's size among all records when ``records`` is only part of them;
+    ``blocks`` (indexes into ``records`` by key) spares computing every record's keys.
     """
-    blocks: dict[str, list[int]] = defaultdict(list)
-    for index, record in enumerate(records):
-        for key in blocking_keys(record):
-            blocks[key].append(index)
+    if blocks is None:
+        found: dict[str, list[int]] = defaultdict(list)
+        for index, record in enumerate(records):
+            for key in blocking_keys(record):
+                found[key].append(index)
+        blocks = found
     focus_mask = None
     if focus is not None:
         focus_mask = np.zeros(len(records), dtype=bool)
@@ -85,16 +90,15 @@ def candidate_pairs(records: Sequence[MatchRecord], focus: Iterable[int] | None 
     skipped = 0
     n = np.int64(len(records))
     for key, members in blocks.items():
-        size = len(members)
-        if size < 2:
-            continue
-        if (holders.get(key, size) if holders is not None else size) > MAX_BLOCK:
+        if (holders.get(key, len(members)) if holders is not None else len(members)) > MAX_BLOCK:
             skipped += 1
+            continue
+        if len(members) < 2:
             continue
         ids = np.asarray(members, dtype=np.int64)
         if focus_mask is not None and not focus_mask[ids].any():
             continue
-        i, j = np.triu_indices(size, k=1)
+        i, j = np.triu_indices(len(members), k=1)
         a, b = ids[i], ids[j]
         if focus_mask is not None:
             keep = focus_mask[a] | focus_mask[b]

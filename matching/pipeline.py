@@ -62,10 +62,15 @@ def population_terms(record: MatchRecord) -> set[str]:
 
 @dataclass(frozen=True)
 class Population:
-    """All records, as far as scoring a part of them needs: holders of each term, and the count."""
+    """All records, as far as scoring a part of them needs: holders of each term, and the count.
+
+    ``blocks`` may also give, by blocking key, the ids of the records holding it, for every
+    key of the focus records (empty when too many hold it to compare them).
+    """
 
     holders: Mapping[str, int]
     total: int
+    blocks: Mapping[str, Sequence[str]] | None = None
 
 
 @dataclass
@@ -134,7 +139,11 @@ def score_pairs(records: Sequence[MatchRecord], params: ModelParams | None = Non
     timings: dict[str, Any] = {}
     started = time.perf_counter()
     holders = population.holders if population else None
-    candidates = candidate_pairs(records, focus, holders)
+    blocks = None
+    if population and population.blocks is not None:
+        index = {r.record_id: i for i, r in enumerate(records)}
+        blocks = {key: [index[m] for m in members] for key, members in population.blocks.items()}
+    candidates = candidate_pairs(records, focus, holders, blocks)
     timings["blocking_s"] = round(time.perf_counter() - started, 2)
     features = RecordFeatures.build(records)
     started = time.perf_counter()

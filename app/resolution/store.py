@@ -96,17 +96,17 @@ def write_terms(graph: Graph, records: Sequence[MatchRecord]) -> None:
         graph.run(cypher.SET_TERMS, rows=list(chunk))
 
 
-def term_holders(graph: Graph, terms: Iterable[str], max_members: int) -> tuple[dict[str, int], set[str]]:
-    """How many active records hold each term, and the records holding a term that at most
-    ``max_members`` hold. Terms are compared by hash; a 64-bit collision is not a concern at
-    a few million terms."""
+def term_holders(graph: Graph, terms: Iterable[str], max_members: int) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """How many active records hold each term, and which records hold it (none listed when
+    more than ``max_members`` do). Terms are compared by hash; a 64-bit collision is not a
+    concern at a few million terms."""
     by_hash = {_term_hash(t): t for t in terms}
     counts: dict[str, int] = {}
-    members: set[str] = set()
+    members: dict[str, list[str]] = {}
     for term_hash, count, holders in _bucketed_rows(graph, cypher.TERM_HOLDERS, terms=list(by_hash),
                                                     max_members=max_members):
         counts[by_hash[term_hash]] = count
-        members.update(holders)
+        members[by_hash[term_hash]] = holders
     return counts, members
 
 
