@@ -13,7 +13,7 @@ from typing import Sequence
 
 import numpy as np
 from rapidfuzz import process
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
 from matching.normalise import given_name_roots
 from matching.records import MatchRecord, usable_dobs
@@ -164,6 +164,15 @@ def _nhs_levels(f: RecordFeatures, left: np.ndarray, right: np.ndarray) -> np.nd
 
 
 def _address_levels(f: RecordFeatures, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """The closest the two records' addresses come.
+
+    A street one slip away (a letter wrong, missing, added, or two swapped) is the same
+    street when the house number agrees: such slips are common in free-text address lines,
+    while the same number on a street one letter apart in one area (Mill and Hill Lane) is
+    rare. Such a pair reaches "number and street", never "exact", which needs the street as
+    written. Similarity by Jaro-Winkler would not do: it puts Church Road and Church Way
+    0.9 apart.
+    """
     pair, va, vb = f.addresses.explode(left, right)
     full, district, sector, uprn, number, street, flat = (_codes(c) for c in f.addresses.columns)
     has_postcode = (full[va] >= 0) & (full[vb] >= 0)
@@ -175,8 +184,16 @@ def _address_levels(f: RecordFeatures, left: np.ndarray, right: np.ndarray) -> n
     level = np.where(has_postcode & (district[va] == district[vb]), 2, level)
     level = np.where((has_postcode & (sector[va] == sector[vb])) | same_street, 3, level)
     level = np.where(has_postcode & (full[va] == full[vb]), 4, level)
-    level = np.where(same_street & (number[va] == number[vb]) & (number[va] >= 0), 5, level)
+    same_number = (number[va] == number[vb]) & (number[va] >= 0)
+    level = np.where(same_street & same_number, 5, level)
     level = np.where((level == 5) & (flat[va] == flat[vb]), 6, level)
+    check = np.flatnonzero(has_street & same_area & same_number & (street[va] != street[vb]))
+    if len(check):
+        text = f.addresses.columns[5]
+        slips = process.cpdist(list(text[va[check]]), list(text[vb[check]]), scorer=DamerauLevenshtein.distance,
+                               workers=-1)
+        typo = check[slips <= 1]
+        level[typo] = np.maximum(level[typo], 5)
     level = np.where(has_uprn & (uprn[va] == uprn[vb]), 6, level)
     return _best(len(left), pair, level)
 
