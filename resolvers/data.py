@@ -4,6 +4,7 @@ them in worker threads and batch them through DataLoaders."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any, Mapping, Sequence
 
 import neo4j
@@ -43,10 +44,38 @@ def rows(graph: Graph, query: str, **params: Any) -> list[dict[str, Any]]:
     return [native(row) for row in read(graph, query, **params)]
 
 
-def persons(graph: Graph, ids: Sequence[str], pseudonymous: bool, params: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """Each requested id (superseded ids included) to its surviving person's data."""
-    query = cypher.PERSONS_PSEUDONYMOUS if pseudonymous else cypher.PERSONS_FULL
-    return {row["requested"]: row for row in rows(graph, query, ids=list(ids), **params)}
+_PERSONS = {  # (pseudonymous, headline only) -> statement
+    (False, False): cypher.PERSONS_FULL,
+    (True, False): cypher.PERSONS_PSEUDONYMOUS,
+    (False, True): cypher.PERSONS_FULL_HEADLINE,
+    (True, True): cypher.PERSONS_PSEUDONYMOUS_HEADLINE,
+}
+
+
+def persons(graph: Graph, ids: Sequence[str], pseudonymous: bool, params: Mapping[str, Any],
+            headline: bool = False) -> dict[str, dict[str, Any]]:
+    """Each requested id (superseded ids included) to its surviving person's data; a headline
+    row has the records only (no ``involvements`` or ``addresses`` keys)."""
+    query = _PERSONS[(pseudonymous, headline)]
+    return {row["requested"]: _person_dates(row) for row in read(graph, query, ids=list(ids), **params)}
+
+
+def _person_dates(row: dict[str, Any]) -> dict[str, Any]:
+    """The ISO date strings of a person row (see ``cypher.PERSONS_FULL``) as dates."""
+    for record in row["records"]:
+        if "dobs" in record:
+            record["dobs"] = [date.fromisoformat(d) for d in record["dobs"]]
+    for involvement in row.get("involvements", ()):
+        involvement["start"] = _day(involvement["start"])
+        involvement["last_contact"] = _day(involvement["last_contact"])
+    for address in row.get("addresses", ()):
+        address["first_seen"] = _day(address["first_seen"])
+        address["last_seen"] = _day(address["last_seen"])
+    return row
+
+
+def _day(iso: str | None) -> date | None:
+    return date.fromisoformat(iso) if iso else None
 
 
 def lineage(graph: Graph, person_ids: Sequence[str]) -> dict[str, dict[str, Any]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Any, Iterable, Optional
+from typing import Any, Awaitable, Callable, Iterable, Optional, TypeVar
 
 import strawberry
 from strawberry.scalars import JSON
@@ -18,6 +18,8 @@ from strawberry.types import Info
 from resolvers.choose import age_band, age_on, display_name, preferred
 from resolvers.context import RequestContext
 from resolvers.loaders import address_loader, household_loader, lineage_loader, person_loader
+
+T = TypeVar("T")
 
 
 def ctx_of(info: Info) -> RequestContext:
@@ -211,6 +213,19 @@ class MatchEdge:
     explanation: Optional[JSON]
 
 
+# What a person row holds when the person has gone from the graph since the page was read.
+_NOTHING_KNOWN: dict[str, Any] = {"involvements": [], "addresses": []}
+
+
+def _involvements(row: dict[str, Any]) -> list[Involvement]:
+    return [Involvement(row=r) for r in sorted(row["involvements"], key=lambda r: (r["agency"], r["id"]))]
+
+
+def _addresses(row: dict[str, Any]) -> list[PersonAddress]:
+    rows = sorted(row["addresses"], key=lambda a: (a.get("last_seen") or date.min, a["id"]), reverse=True)
+    return [PersonAddress(address=Address(row=a), first_seen=a.get("first_seen"), last_seen=a.get("last_seen")) for a in rows]
+
+
 @strawberry.type(description="A resolved person. Protected fields are null, with an error naming them, for roles that may not see them.")
 class Person:
     row: strawberry.Private[dict[str, Any]]
@@ -250,26 +265,40 @@ class Person:
     def known_to(self) -> list[str]:
         return sorted({r["agency"] for r in self.row["records"] if not r.get("retired")})
 
-    @strawberry.field
-    def involvements(self) -> list[Involvement]:
-        rows = sorted(self.row["involvements"], key=lambda r: (r["agency"], r["id"]))
-        return [Involvement(row=r) for r in rows]
+    def _with_full_row(self, info: Info, build: Callable[[dict[str, Any]], T]) -> T | Awaitable[T]:
+        """``build`` on the full row. A search hit holds only its headline; the rest is read
+        when first asked for, in one statement for every hit on the page (the loader batches)."""
+        if "involvements" in self.row:
+            return build(self.row)
 
-    @strawberry.field(description="Per agency: known to it, its last intervention, the contact to call.")
-    def agency_summary(self) -> list[AgencySummary]:
-        return agency_summaries(self.row["involvements"])
+        async def loaded() -> T:
+            return build(await self._full_row(info))
 
-    @strawberry.field
-    def addresses(self) -> list[PersonAddress]:
-        rows = sorted(self.row["addresses"], key=lambda a: (a.get("last_seen") or date.min, a["id"]), reverse=True)
-        return [PersonAddress(address=Address(row=a), first_seen=a.get("first_seen"), last_seen=a.get("last_seen")) for a in rows]
+        return loaded()
+
+    async def _full_row(self, info: Info) -> dict[str, Any]:
+        return await person_loader(ctx_of(info)).load(self.row["id"]) or _NOTHING_KNOWN
+
+    @strawberry.field(graphql_type=list[Involvement])
+    def involvements(self, info: Info) -> list[Involvement] | Awaitable[list[Involvement]]:
+        return self._with_full_row(info, _involvements)
+
+    @strawberry.field(graphql_type=list[AgencySummary],
+                      description="Per agency: known to it, its last intervention, the contact to call.")
+    def agency_summary(self, info: Info) -> list[AgencySummary] | Awaitable[list[AgencySummary]]:
+        return self._with_full_row(info, lambda row: agency_summaries(row["involvements"]))
+
+    @strawberry.field(graphql_type=list[PersonAddress])
+    def addresses(self, info: Info) -> list[PersonAddress] | Awaitable[list[PersonAddress]]:
+        return self._with_full_row(info, _addresses)
 
     @strawberry.field(description="People known at the same addresses.")
     async def household(self, info: Info) -> list[HouseholdMember]:
         ctx = ctx_of(info)
         members = await household_loader(ctx).load(self.row["id"])
         people = await person_loader(ctx).load_many([m["person_id"] for m in members])
-        addresses = {a["id"]: a for a in self.row["addresses"]}
+        row = self.row if "addresses" in self.row else await self._full_row(info)
+        addresses = {a["id"]: a for a in row["addresses"]}
         return [
             HouseholdMember(person=Person(row=p), address=Address(row=addresses.get(m["address_id"], {"id": m["address_id"]})),
                             first_seen=m.get("first_seen"), last_seen=m.get("last_seen"))

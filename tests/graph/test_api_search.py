@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
+from resolvers import cypher, data
 from tests.graph.api_fixtures import DENNIS, SARAH, WILIAM_NHS, WILLIAM, Api, api, api_settings, errors_at  # noqa: F401
 
 SEARCH = """query($name: String, $dob: String, $postcode: String, $nhs: String) {
@@ -51,3 +56,30 @@ def test_bad_or_empty_input_is_a_clear_error_without_echoing_it(api: Api) -> Non
     assert errors_at(body)["searchPeople"].startswith("dateOfBirth")
     assert "not-a-date-123" not in str(body)
     assert "give at least one" in errors_at(api.gql(SEARCH, {}))["searchPeople"]
+
+
+DETAIL = """involvements { agency type start lastContact status leadWorker { name } }
+  agencySummary { agency lastIntervention contact { name } }
+  addresses { firstSeen lastSeen address { id postcode } } household { person { id } }"""
+
+
+def test_a_hit_shows_the_same_detail_as_the_person_read_once_for_the_page(
+        api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    statements: list[str] = []
+    real = data.read
+
+    def counting(graph: Any, query: str, **params: Any) -> list[dict[str, Any]]:
+        statements.append(query)
+        return real(graph, query, **params)
+
+    monkeypatch.setattr(data, "read", counting)
+    body = api.gql("query { searchPeople(name: \"Smith\", first: 5) { person { id " + DETAIL + " } } }")
+    assert "errors" not in body, body
+    hits = body["data"]["searchPeople"]
+    assert len(hits) > 1 and any(h["person"]["involvements"] for h in hits)
+    assert any(h["person"]["household"] for h in hits)
+    # the ranked page's headlines, then the whole page's full rows in one statement
+    assert statements.count(cypher.PERSONS_FULL_HEADLINE) == 1 and statements.count(cypher.PERSONS_FULL) == 1
+    for hit in hits:
+        person = api.gql("query($id: ID!) { person(id: $id) { id " + DETAIL + " } }", {"id": hit["person"]["id"]})
+        assert hit["person"] == person["data"]["person"]
