@@ -62,15 +62,10 @@ def population_terms(record: MatchRecord) -> set[str]:
 
 @dataclass(frozen=True)
 class Population:
-    """All records, as far as scoring a part of them needs: holders of each term, and the count.
-
-    ``blocks`` may also give, by blocking key, the ids of the records holding it, for every
-    key of the focus records (empty when too many hold it to compare them).
-    """
+    """All records, as far as scoring a part of them needs: holders of each term, and the count."""
 
     holders: Mapping[str, int]
     total: int
-    blocks: Mapping[str, Sequence[str]] | None = None
 
 
 @dataclass
@@ -131,18 +126,17 @@ def _corroborated(levels: np.ndarray) -> np.ndarray:
 
 def score_pairs(records: Sequence[MatchRecord], params: ModelParams | None = None,
                 focus: Iterable[int] | None = None, population: Population | None = None,
+                blocks: Mapping[str, Sequence[int]] | None = None,
                 ) -> tuple[list[ScoredPair], ModelParams, dict[str, Any]]:
     """Scored pairs above the "possible" threshold; estimates parameters when none are given.
 
     ``population`` describes all records when ``records`` are only the focus and their blocks.
+    ``blocks`` (indexes into ``records`` by blocking key), when the caller has them already,
+    spares computing every record's keys again.
     """
     timings: dict[str, Any] = {}
     started = time.perf_counter()
     holders = population.holders if population else None
-    blocks = None
-    if population and population.blocks is not None:
-        index = {r.record_id: i for i, r in enumerate(records)}
-        blocks = {key: [index[m] for m in members] for key, members in population.blocks.items()}
     candidates = candidate_pairs(records, focus, holders, blocks)
     timings["blocking_s"] = round(time.perf_counter() - started, 2)
     features = RecordFeatures.build(records)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import time
 import uuid
+from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -24,7 +25,7 @@ from matching.blocking import MAX_BLOCK, blocking_keys
 from matching.cluster import Link, cluster
 from matching.identity import assign_ids
 from matching.model import ModelParams, frequency_terms
-from matching.pipeline import TERM_SCHEME, Population, ScoredPair, score_pairs
+from matching.pipeline import TERM_SCHEME, Population, ScoredPair, population_terms, score_pairs
 from matching.records import MatchRecord
 
 
@@ -139,14 +140,22 @@ def _resolve(graph: Graph, full: bool, keep_model: bool) -> RunSummary:
 
 def _score_all(graph: Graph, reuse: ModelParams | None, pending: store.PendingRecords, rewrite_terms: bool,
                run_id: str, stats: dict[str, Any]) -> _Scored:
-    """Every active record blocked, compared and scored; every scored pair rewritten."""
+    """Every active record blocked, compared and scored; every scored pair rewritten. The
+    terms of changed records (of all, after a change of scheme) are stored for later runs."""
     with _timed(stats, "load_all"):
         records = store.load_records(graph)
         previous, created_order = store.load_assignment(graph)
-    pairs, params, score_stats = score_pairs(records, reuse)
+    with _timed(stats, "keys"):
+        keys = [blocking_keys(r) for r in records]
+        blocks: dict[str, list[int]] = defaultdict(list)
+        for index, record_keys in enumerate(keys):
+            for key in record_keys:
+                blocks[key].append(index)
+    pairs, params, score_stats = score_pairs(records, reuse, blocks=blocks)
     stats.update(score_stats)
     with _timed(stats, "write_terms"):
-        store.write_terms(graph, records if rewrite_terms else [r for r in records if r.record_id in pending.active])
+        store.write_terms(graph, {r.record_id: record_keys | frequency_terms(r) for r, record_keys in zip(records, keys)
+                                  if rewrite_terms or r.record_id in pending.active})
     with _timed(stats, "write_edges"):
         store.replace_edges(graph, _edge_rows(pairs), run_id, None)
     by_id = {r.record_id: r for r in records}
@@ -160,16 +169,19 @@ def _score_around(graph: Graph, params: ModelParams, pending: store.PendingRecor
     blocking key with them; only the people those records belonged to or now join are in scope."""
     with _timed(stats, "load_around"):
         focus = store.load_records_by_id(graph, pending.active)
-        store.write_terms(graph, focus)
-        key_holders, blocks = store.term_holders(graph, {k for r in focus for k in blocking_keys(r)}, MAX_BLOCK)
+        store.write_terms(graph, {r.record_id: population_terms(r) for r in focus})
+        # The scan names the holders of each of the focus records' keys: their blocks.
+        key_holders, holders_of = store.term_holders(graph, {k for r in focus for k in blocking_keys(r)}, MAX_BLOCK)
         loaded = {r.record_id: r for r in focus}
-        near = {m for members in blocks.values() for m in members} - set(loaded)
+        near = {m for members in holders_of.values() for m in members} - set(loaded)
         loaded.update((r.record_id, r) for r in store.load_records_by_id(graph, near))
         name_holders, _ = store.term_holders(graph, {t for r in loaded.values() for t in frequency_terms(r)}, 0)
-        population = Population({**key_holders, **name_holders}, store.count_active_records(graph), blocks)
+        population = Population({**key_holders, **name_holders}, store.count_active_records(graph))
     records = sorted(loaded.values(), key=lambda r: r.record_id)
-    focus_index = [i for i, r in enumerate(records) if r.record_id in pending.active]
-    pairs, _, score_stats = score_pairs(records, params, focus_index, population)
+    index = {r.record_id: i for i, r in enumerate(records)}
+    blocks = {key: [index[m] for m in members] for key, members in holders_of.items()}
+    focus_index = [index[r.record_id] for r in focus]
+    pairs, _, score_stats = score_pairs(records, params, focus_index, population, blocks)
     stats.update(score_stats)
     with _timed(stats, "load_scope"):
         # Scope: the changed records, everyone who shared a Person with them, and their new neighbours.

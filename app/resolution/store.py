@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import neo4j
 
@@ -21,7 +21,6 @@ from app.resolution import cypher
 from matching.addresses import SourceAddressParts
 from matching.identity import IdentityChanges
 from matching.normalise import clean_name
-from matching.pipeline import population_terms
 from matching.records import MatchRecord, NameVariant, RecordAddress
 
 WRITE_CHUNK = 10000
@@ -89,9 +88,9 @@ def _term_hash(term: str) -> int:
     return int.from_bytes(hashlib.blake2b(term.encode(), digest_size=8).digest(), "little", signed=True)
 
 
-def write_terms(graph: Graph, records: Sequence[MatchRecord]) -> None:
-    """Store each record's population terms, for later incremental runs to find it by."""
-    rows = [[r.record_id, [_term_hash(t) for t in population_terms(r)]] for r in records]
+def write_terms(graph: Graph, terms: Mapping[str, Iterable[str]]) -> None:
+    """Store records' population terms (by record id), for later incremental runs to find them by."""
+    rows = [[record_id, [_term_hash(t) for t in record_terms]] for record_id, record_terms in terms.items()]
     for chunk in _chunks(rows):
         graph.run(cypher.SET_TERMS, rows=list(chunk))
 

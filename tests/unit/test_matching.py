@@ -208,8 +208,10 @@ def test_a_part_scored_with_its_population_scores_as_the_whole_does() -> None:
     part = [r for r in records if r.record_id in focus or blocking_keys(r) & keys]
     assert len(part) < len(records)
     expected = [p for p in whole if p.a in focus or p.b in focus]
-    blocks = {k: [r.record_id for r in part if k in blocking_keys(r)] for k in keys}
-    for population in (Population(holders, len(records)), Population(holders, len(records), blocks)):
-        scored, _, _ = score_pairs(part, params, [i for i, r in enumerate(part) if r.record_id in focus], population)
+    blocks = {k: [i for i, r in enumerate(part) if k in blocking_keys(r)] for k in keys}
+    population = Population(holders, len(records))
+    for known_blocks in (None, blocks):
+        scored, _, _ = score_pairs(part, params, [i for i, r in enumerate(part) if r.record_id in focus], population,
+                                   known_blocks)
         assert expected and [(p.a, p.b, p.explanation) for p in scored] == [(p.a, p.b, p.explanation) for p in expected]
         assert [p.probability for p in scored] == pytest.approx([p.probability for p in expected])
