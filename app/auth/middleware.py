@@ -19,10 +19,14 @@ def _unauthorised() -> HTTPException:
 
 
 async def principal_from_request(request: Request, verifier: TokenVerifier) -> Principal:
-    """The caller of ``request``; verified in a thread since a key refresh may fetch the JWKS."""
+    """The caller of ``request``. A token seen before is answered here; a new one is verified
+    in a thread, since a key refresh may fetch the JWKS."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise _unauthorised()
+    principal = verifier.accepted(token.strip())
+    if principal is not None:
+        return principal
     try:
         return await run_in_threadpool(verifier.verify, token.strip())
     except AuthenticationError as error:

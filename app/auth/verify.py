@@ -3,7 +3,9 @@
 Only asymmetric algorithms are accepted, so a token "signed" with ``none`` or with HS256
 using the public key as a secret is refused. Keys are cached; a token naming a key the
 cache lacks triggers one refresh (at most every 30 s), so a rotated key is picked up
-without letting a stream of made-up kids hammer the issuer.
+without letting a stream of made-up kids hammer the issuer. Tokens already accepted are
+remembered until they expire (or their key is withdrawn), so a client's every request does
+not pay for the signature again.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import base64
 import json
 import logging
 import threading
+import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +34,7 @@ ALGORITHMS = ("RS256", "ES256")
 ROLES = ("practitioner", "analyst", "integrator", "reviewer", "auditor")
 CLOCK_SKEW_S = 30
 REFRESH_INTERVAL_S = 30.0
+ACCEPTED_TOKENS = 4096  # remembered at most; the oldest is forgotten first
 
 
 class AuthenticationError(Exception):
@@ -63,6 +67,9 @@ class TokenVerifier:
         self._lock = threading.Lock()
         self._keys = self._load()  # a broken JWKS at startup should stop the service
         self._refreshed_at = float("-inf")
+        # token -> principal, kid, exp; read without a lock, changed only under _remembering
+        self._accepted: dict[str, tuple[Principal, str, float]] = {}
+        self._remembering = threading.Lock()
 
     def _load(self) -> KeySet:
         source = self.settings.jwks
@@ -91,8 +98,27 @@ class TokenVerifier:
             except (OSError, ValueError, JoseError) as error:
                 log.warning("JWKS refresh failed, keeping the cached keys: %s", error)
 
+    def accepted(self, token: str) -> Principal | None:
+        """The principal of a token verified before, while it is unexpired and its key still
+        published; None otherwise. Its signature and claims cannot have changed since, and a
+        time that passed ``nbf`` stays past it: only expiry and the key set need checking.
+        Never fetches keys, so it is safe to call on the event loop."""
+        remembered = self._accepted.get(token)
+        if remembered is None:
+            return None
+        principal, kid, expires = remembered
+        if expires <= time.time() - CLOCK_SKEW_S or kid not in self._kids():
+            return None
+        return principal
+
     def verify(self, token: str) -> Principal:
         """The token's principal, or ``AuthenticationError`` saying why not."""
+        principal = self.accepted(token)
+        if principal is None:
+            principal = self._verify(token)
+        return principal
+
+    def _verify(self, token: str) -> Principal:
         kid = _checked_header(token)
         if kid not in self._kids():
             self._refresh_for(kid)
@@ -114,7 +140,12 @@ class TokenVerifier:
             raise AuthenticationError("role claim missing or unknown")
         if not isinstance(agency, str) or not agency:
             raise AuthenticationError("agency claim missing")
-        return Principal(subject=claims["sub"], agency=agency.upper(), role=role)
+        principal = Principal(subject=claims["sub"], agency=agency.upper(), role=role)
+        with self._remembering:
+            if len(self._accepted) >= ACCEPTED_TOKENS:
+                del self._accepted[next(iter(self._accepted))]
+            self._accepted[token] = (principal, kid, float(claims["exp"]))
+        return principal
 
 
 def _checked_header(token: str) -> str:

@@ -152,6 +152,38 @@ def test_a_failed_refresh_keeps_the_cached_keys(tmp_path: Path, caplog: pytest.L
     assert verifier.verify(good).role == "auditor"
 
 
+def test_a_remembered_token_still_expires(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    now = time.time()
+    token = sign(settings, claims(settings, exp=int(now) + 60))
+    verifier = TokenVerifier(settings)
+    assert verifier.accepted(token) is None
+    assert verifier.verify(token).subject == "u1"
+    assert verifier.accepted(token) == Principal("u1", "CSC", "practitioner")
+    monkeypatch.setattr(verify.time, "time", lambda: now + 60 + verify.CLOCK_SKEW_S + 1)
+    assert verifier.accepted(token) is None
+    with pytest.raises(AuthenticationError):
+        verifier.verify(token)
+
+
+def test_a_remembered_token_is_refused_once_its_key_is_withdrawn(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [1000.0]
+    monkeypatch.setattr(verify, "monotonic", lambda: clock[0])
+    old_key, new_key = RSAKey.generate_key(2048), RSAKey.generate_key(2048)
+    jwks_file = tmp_path / "jwks.json"
+    jwks_file.write_text(json.dumps({"keys": [{**old_key.as_dict(private=False), "kid": "old"}]}))
+    verifier = TokenVerifier(Settings(state_dir=tmp_path, jwks=str(jwks_file)))
+    settings = verifier.settings
+    old = jwt.encode({"alg": "RS256", "kid": "old"}, claims(settings), old_key)
+    assert verifier.verify(old).subject == "u1"
+    jwks_file.write_text(json.dumps({"keys": [{**new_key.as_dict(private=False), "kid": "new"}]}))
+    clock[0] += verify.REFRESH_INTERVAL_S
+    assert verifier.verify(jwt.encode({"alg": "RS256", "kid": "new"}, claims(settings), new_key)).subject == "u1"
+    assert verifier.accepted(old) is None
+    with pytest.raises(AuthenticationError, match="unknown key"):
+        verifier.verify(old)
+
+
 def test_the_signing_key_is_private_and_kept(settings: Settings) -> None:
     first = key_id(local_signing_key(settings))
     assert key_id(local_signing_key(settings)) == first
