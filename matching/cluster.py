@@ -2,9 +2,9 @@
 
 Links above the match threshold join records into components. A component may chain
 through a weak link into someone else (a parent and a child who share a name); where two
-of its records strongly disagree — different NHS numbers, dates of birth years apart,
-the pattern of twins, or a reviewer's "not the same person" — it is cut at its weakest
-links between them. Reviewers' "same person" always joins.
+of its records strongly disagree — different NHS numbers, dates of birth years apart
+(other than by two swapped digits), the pattern of twins, or a reviewer's "not the same
+person" — it is cut at its weakest links between them. Reviewers' "same person" always joins.
 """
 
 from __future__ import annotations
@@ -63,12 +63,27 @@ def _twins(a: MatchRecord, b: MatchRecord, dobs_a: tuple[date, ...], dobs_b: tup
     return True
 
 
+def _year_digits_swapped(x: date, y: date) -> bool:
+    """The same day and month, and two neighbouring digits of the year swapped (1968 for
+    1986): a typing slip nine or more years wide, which compare scores "transposed or one off".
+
+    Other one-keystroke slips in the year (1984 for 1986) are not exempt: namesakes are
+    mostly born in the same era, so two years apart with the same birthday is as often two
+    people as one.
+    """
+    p, q = x.strftime("%Y%m%d"), y.strftime("%Y%m%d")
+    differ = [i for i, (c, d) in enumerate(zip(p, q)) if c != d]
+    return (len(differ) == 2 and differ[1] == differ[0] + 1 < 4
+            and p[differ[0]] == q[differ[1]] and p[differ[1]] == q[differ[0]])
+
+
 def conflict(a: MatchRecord, b: MatchRecord) -> bool:
     """Two records that cannot be one person whatever links them."""
     if a.nhs_numbers and b.nhs_numbers and not set(a.nhs_numbers) & set(b.nhs_numbers):
         return True
     dobs_a, dobs_b = usable_dobs(a), usable_dobs(b)
-    if dobs_a and dobs_b and min(abs((x - y).days) for x in dobs_a for y in dobs_b) > DOB_GAP_DAYS:
+    if dobs_a and dobs_b and all(abs((x - y).days) > DOB_GAP_DAYS and not _year_digits_swapped(x, y)
+                                 for x in dobs_a for y in dobs_b):
         return True
     return _twins(a, b, dobs_a, dobs_b)
 

@@ -147,10 +147,17 @@ def _dob_levels(f: RecordFeatures, left: np.ndarray, right: np.ndarray) -> np.nd
     level[ya == yb] = 2
     digits_a = ya * 10000 + ma * 100 + da
     digits_b = yb * 10000 + mb * 100 + db
-    differing = np.zeros(len(pair), dtype=np.int64)
-    for power in range(8):
-        differing += ((digits_a // 10**power) % 10) != ((digits_b // 10**power) % 10)
-    near = ((ya == yb) & (ma == db) & (da == mb)) | (np.abs(oa - ob) <= 1) | (differing == 1)
+    place_a = [(digits_a // 10**power) % 10 for power in range(8)]
+    place_b = [(digits_b // 10**power) % 10 for power in range(8)]
+    differing = sum((x != y).astype(np.int64) for x, y in zip(place_a, place_b))
+    # Two neighbouring digits of the year typed the wrong way round (1968 for 1986): only
+    # they differ. Within the day or month such a swap lands days or weeks away, where
+    # people with common names and close birthdays are many.
+    year_swapped = np.zeros(len(pair), dtype=bool)
+    for p in range(4, 7):
+        year_swapped |= (place_a[p] != place_b[p]) & (place_a[p] == place_b[p + 1]) & (place_a[p + 1] == place_b[p])
+    slip = (differing == 1) | ((differing == 2) & year_swapped)
+    near = ((ya == yb) & (ma == db) & (da == mb)) | (np.abs(oa - ob) <= 1) | slip
     level[near] = 3
     level[oa == ob] = 4
     return _best(len(left), pair, level)
