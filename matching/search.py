@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 from rapidfuzz.distance import JaroWinkler
 
@@ -36,9 +36,9 @@ class SearchQuery:
         return not (self.name_tokens or self.dob or self.nhs_number or self.postcode)
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """One source record as stored: name variants (``given|middle|family``), sets and postcodes."""
+class Candidate(NamedTuple):
+    """One source record as stored: name variants (``given|middle|family``), sets and postcodes.
+    A tuple, since a search builds a couple of hundred and a frozen dataclass costs twice as much."""
 
     record_id: str
     person_id: str
@@ -76,8 +76,10 @@ def _variant_tokens(variant: str) -> tuple[str, ...]:
     return tuple(clean_name(variant.replace("|", " ")).split())
 
 
-def _variant_score(query: Sequence[str], variant: str) -> float:
-    """Each query token matched to its best token of the variant; order free, so swaps still match."""
+@lru_cache(maxsize=1 << 16)
+def _variant_score(query: tuple[str, ...], variant: str) -> float:
+    """Each query token matched to its best token of the variant; order free, so swaps still match.
+    Memoised too: a search's candidates often repeat a name, and popular searches repeat."""
     tokens = _variant_tokens(variant)
     if not tokens:
         return 0.0
@@ -87,7 +89,8 @@ def _variant_score(query: Sequence[str], variant: str) -> float:
 def name_score(query: Sequence[str], variants: Iterable[str]) -> float:
     if not query:
         return 0.0
-    return max((_variant_score(query, v) for v in variants), default=0.0)
+    tokens = tuple(query)
+    return max((_variant_score(tokens, v) for v in variants), default=0.0)
 
 
 def dob_score(query: date, dobs: Iterable[date]) -> float:
@@ -128,6 +131,11 @@ def postcode_score(query: SearchQuery, postcodes: Iterable[str]) -> float:
 
 def score(query: SearchQuery, candidate: Candidate) -> Scored:
     """Weighted mean over the fields the caller gave; an exact NHS number is near-certain on its own."""
+    value, parts = _weighted(query, candidate)
+    return Scored(candidate.person_id, candidate.record_id, value, parts)
+
+
+def _weighted(query: SearchQuery, candidate: Candidate) -> tuple[float, dict[str, float]]:
     parts: dict[str, float] = {}
     if query.name_tokens:
         parts["name"] = name_score(query.name_tokens, candidate.name_variants)
@@ -137,18 +145,24 @@ def score(query: SearchQuery, candidate: Candidate) -> Scored:
         parts["nhs"] = 1.0 if query.nhs_number in candidate.nhs_numbers else 0.0
     if query.postcode:
         parts["postcode"] = postcode_score(query, candidate.postcodes)
-    total = sum(WEIGHTS[k] for k in parts)
-    value = sum(WEIGHTS[k] * v for k, v in parts.items()) / total if total else 0.0
+    weights = [WEIGHTS[k] for k in parts]
+    total = sum(weights)
+    value = sum([w * v for w, v in zip(weights, parts.values())]) / total if total else 0.0
     if parts.get("nhs") == 1.0:
         value = max(value, 0.95)
-    return Scored(candidate.person_id, candidate.record_id, round(value, 4), parts)
+    return round(value, 4), parts
 
 
 def rank(query: SearchQuery, candidates: Iterable[Candidate], first: int, floor: float = 0.5) -> list[Scored]:
-    """Best score per person, best first; ties broken by person id so pages are stable."""
-    best: dict[str, Scored] = {}
+    """Best score per person, best first; ties broken by person id so pages are stable. Only
+    each person's best candidate becomes a ``Scored`` (a search ranks a couple of hundred)."""
+    best: dict[str, tuple[float, Candidate, dict[str, float]]] = {}
     for candidate in candidates:
-        scored = score(query, candidate)
-        if scored.score >= floor and scored.score > best.get(scored.person_id, Scored("", "", -1.0)).score:
-            best[scored.person_id] = scored
-    return sorted(best.values(), key=lambda s: (-s.score, s.person_id))[:first]
+        value, parts = _weighted(query, candidate)
+        if value >= floor and value > best.get(candidate.person_id, _UNSEEN)[0]:
+            best[candidate.person_id] = (value, candidate, parts)
+    scored = [Scored(c.person_id, c.record_id, value, parts) for value, c, parts in best.values()]
+    return sorted(scored, key=lambda s: (-s.score, s.person_id))[:first]
+
+
+_UNSEEN: tuple[float, None, None] = (-1.0, None, None)
