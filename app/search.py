@@ -104,12 +104,14 @@ def candidates(graph: Graph, query: SearchQuery, first: int) -> list[Candidate]:
     found: list[Candidate] = []
     names = names_lucene(query.name_tokens)
     keys = keys_lucene(query)
+    parts = query.parts
     if names:
-        found += _candidates(graph, cypher.SEARCH_BY_NAMES, terms=names, limit=limit)
+        found += _candidates(graph, cypher.candidate_rows(cypher.SEARCH_BY_NAMES, parts), terms=names, limit=limit)
     if keys:
-        found += _candidates(graph, cypher.SEARCH_BY_KEYS, terms=keys, limit=limit)
+        found += _candidates(graph, cypher.candidate_rows(cypher.SEARCH_BY_KEYS, parts), terms=keys, limit=limit)
     if query.postcode:
-        found += _candidates(graph, cypher.SEARCH_BY_POSTCODE, postcode=query.postcode, limit=limit)
+        found += _candidates(graph, cypher.candidate_rows(cypher.SEARCH_BY_POSTCODE, parts), postcode=query.postcode,
+                             limit=limit)
     return found
 
 

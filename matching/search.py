@@ -35,6 +35,12 @@ class SearchQuery:
     def empty(self) -> bool:
         return not (self.name_tokens or self.dob or self.nhs_number or self.postcode)
 
+    @property
+    def parts(self) -> frozenset[str]:
+        """The parts ``score`` compares: only the fields the caller gave."""
+        given = (("name", self.name_tokens), ("dob", self.dob), ("nhs", self.nhs_number), ("postcode", self.postcode))
+        return frozenset(part for part, value in given if value)
+
 
 class Candidate(NamedTuple):
     """One source record as stored: name variants (``given|middle|family``), sets and postcodes.

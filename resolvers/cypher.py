@@ -104,27 +104,41 @@ RETURN pid, collect({person_id: other.id, address_id: a.id, first_seen: l.first_
 # Search: each source of candidates (names, exact keys, postcode) is one statement that also
 # returns what ranking needs, so a search costs one round trip per source given. The
 # candidates come back as one list in a single row, dates as ISO strings: the driver spends
-# far more on each row it receives than on the values inside one.
-_CANDIDATE_ROWS = """
-WITH DISTINCT s WHERE NOT s.retired
-MATCH (s)-[:RESOLVES_TO]->(p:Person)
-RETURN collect([s.id, p.id, s.name_variants, [d IN coalesce(s.dobs, []) | toString(d)], s.nhs_numbers,
-                COLLECT { MATCH (s)-[:GAVE_ADDRESS]->(a:SourceAddress) WHERE NOT coalesce(a.postcode_flagged, false)
-                          RETURN a.postcode }]) AS candidates
-"""
-
+# far more on each row it receives than on the values inside one. Only the parts the query
+# can score are read (an empty list stands in for the others): a name search never needs
+# a candidate's postcodes.
 SEARCH_BY_NAMES = """
 CALL db.index.fulltext.queryNodes('source_record_names', $terms, {limit: $limit}) YIELD node AS s
-""" + _CANDIDATE_ROWS
+"""
 
 SEARCH_BY_KEYS = """
 CALL db.index.fulltext.queryNodes('source_record_keys', $terms, {limit: $limit}) YIELD node AS s
-""" + _CANDIDATE_ROWS
+"""
 
 SEARCH_BY_POSTCODE = """
 MATCH (:SourceAddress {postcode: $postcode})<-[:GAVE_ADDRESS]-(s:SourceRecord)
 WITH s LIMIT $limit
-""" + _CANDIDATE_ROWS
+"""
+
+# The scored parts in ``matching.search.Candidate`` order, after the record and person ids.
+_CANDIDATE_PARTS = (
+    ("name", "s.name_variants"),
+    ("dob", "[d IN coalesce(s.dobs, []) | toString(d)]"),
+    ("nhs", "s.nhs_numbers"),
+    ("postcode", """COLLECT { MATCH (s)-[:GAVE_ADDRESS]->(a:SourceAddress) WHERE NOT coalesce(a.postcode_flagged, false)
+                          RETURN a.postcode }"""),
+)
+
+
+def candidate_rows(source: str, parts: frozenset[str]) -> str:
+    """``source`` (one of the SEARCH_BY_ statements) returning its candidates with ``parts``."""
+    values = ", ".join(expression if part in parts else "[]" for part, expression in _CANDIDATE_PARTS)
+    return source + f"""
+WITH DISTINCT s WHERE NOT s.retired
+MATCH (s)-[:RESOLVES_TO]->(p:Person)
+RETURN collect([s.id, p.id, {values}]) AS candidates
+"""
+
 
 ADDRESSES_BY_UPRN = "MATCH (a:Address {uprn: $uprn}) RETURN a.id AS id ORDER BY a.id LIMIT $limit"
 
