@@ -11,13 +11,24 @@ without postcodes or NHS numbers would be:
 * date of birth from YYYYMMDD; impossible dates are missing, as ingestion would refuse them;
 * address_2 (a property or estate name), then street number and address_1, through
   ``normalise_address``, so the number and street compare as a UK address's do. The
-  4-digit Australian postcode is left out: MAST's postcode levels are the UK hierarchy
-  (district, sector, unit) and would misread it. The suburb is the town, which MAST does not score;
+  suburb is the town, as ingestion keeps it; MAST neither blocks nor scores on towns;
+* the 4-digit Australian postcode is left out, because that is what MAST would see: an
+  extract carrying it lands with it kept as address text and flagged as not a UK
+  postcode, and matching reads a flagged postcode as none (app/ingest/rows.py,
+  app/resolution/cypher.py). Read as a UK postcode it would be worse than missing: one
+  covers a suburb, where a UK unit postcode covers a street or less;
 * soc_sec_id is not an NHS number and no field of MAST carries such an identifier: left out;
 * no sex is recorded.
 
 Splink gets the raw columns, including postcode and suburb, with a textbook model; it
 therefore sees more than MAST does.
+
+Most of MAST's misses here are the chaining guard's (cluster.py): FEBRL makes many
+duplicates by replacing a given name or a date of birth outright, and a record with the
+same surname, birthday and address but another given name is what twins look like, one
+with the same name and address born decades apart a namesake parent. FEBRL's people have
+neither, so there the guard only costs recall (0.06-0.12 of it); in the synthetic
+partnership, which has both, false merges triple without it (see cluster.py).
 """
 
 from __future__ import annotations

@@ -5,6 +5,13 @@ through a weak link into someone else (a parent and a child who share a name); w
 of its records strongly disagree — different NHS numbers, dates of birth years apart
 (other than by two swapped digits), the pattern of twins, or a reviewer's "not the same
 person" — it is cut at its weakest links between them. Reviewers' "same person" always joins.
+
+Measured on the synthetic partnership (benchmarks/resolve_quality.py --people 100000,
+26.6k records; merged pairwise P / R): as is 0.996 / 0.960; without the twins rule
+0.992 / 0.960; without the date-of-birth gap 0.993 / 0.960; without both 0.989 / 0.961.
+On FEBRL, whose people have no twins or namesake parents but whose duplicates often
+have a given name or date of birth replaced outright, the same two rules cost 0.06-0.12
+of recall (benchmarks/resolve_heldout.py).
 """
 
 from __future__ import annotations
