@@ -50,8 +50,10 @@ from matching.records import MatchRecord
 MATCH_PROBABILITY = 0.5
 POSSIBLE_PROBABILITY = 0.2
 
-# Names the version of ``population_terms``: change it whenever blocking keys or frequency
-# terms change, so that terms stored for earlier records are known stale (a full run follows).
+# Names the version of ``population_terms``: change it whenever they would come out
+# differently (blocking keys, name terms, or the normalisers and nickname table behind them),
+# so that the terms stored on earlier records are known stale and the next run is full.
+# tests/unit/test_matching.py holds a fingerprint of the sample's terms under this name.
 TERM_SCHEME = "2026-11-25"
 
 

@@ -215,3 +215,20 @@ def test_a_part_scored_with_its_population_scores_as_the_whole_does() -> None:
                                    known_blocks)
         assert expected and [(p.a, p.b, p.explanation) for p in scored] == [(p.a, p.b, p.explanation) for p in expected]
         assert [p.probability for p in scored] == pytest.approx([p.probability for p in expected])
+
+
+def test_the_term_scheme_changes_whenever_the_terms_do() -> None:
+    """Incremental runs find records by the terms stored under TERM_SCHEME: terms that change
+    under an unchanged scheme would silently miss pairs. If this fails, give TERM_SCHEME a new
+    name and record the new fingerprint here."""
+    import hashlib
+    import json
+    from pathlib import Path
+
+    from app.resolution.offline import records_from_folder
+    from matching.pipeline import TERM_SCHEME, population_terms
+
+    records = records_from_folder(Path(__file__).parents[2] / "seeds" / "sample")
+    terms = sorted((r.record_id, sorted(population_terms(r))) for r in records)
+    fingerprint = hashlib.sha256(json.dumps(terms).encode()).hexdigest()[:16]
+    assert {TERM_SCHEME: fingerprint} == {"2026-11-25": "8faf2563a4476a65"}
