@@ -9,7 +9,7 @@ is kept. Levels are small integers: 0 means missing, 1 disagreement, higher is c
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 from rapidfuzz import process
@@ -53,16 +53,43 @@ class _Table:
         return pair, np.repeat(self.offsets[left], total) + t // cbr, np.repeat(self.offsets[right], total) + t % cbr
 
 
-def _codes(values: np.ndarray) -> np.ndarray:
-    """Integer codes for strings, so equality is a vector compare ('' stays -1)."""
+def _coded(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Integer codes for strings, so equality is a vector compare ('' stays -1), and the
+    distinct strings the codes stand for."""
     lookup: dict[str, int] = {}
-    return np.array([-1 if not v else lookup.setdefault(v, len(lookup)) for v in values], dtype=np.int64)
+    codes = np.array([-1 if not v else lookup.setdefault(v, len(lookup)) for v in values], dtype=np.int64)
+    return codes, list(lookup)
 
 
-def _jw(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    if not len(a):
+def _codes(values: np.ndarray) -> np.ndarray:
+    return _coded(values)[0]
+
+
+def _distinct_pairs(ca: np.ndarray, cb: np.ndarray, values: list[str]) -> tuple[list[str], list[str], np.ndarray]:
+    """The distinct pairs of strings among pairs of codes (-1 stands for ''), and which one
+    each pair is: names repeat, so millions of pairs are far fewer distinct ones, each
+    compared once."""
+    width = len(values) + 1
+    strings = [*values, ""]
+    keys = np.where(ca < 0, width - 1, ca) * width + np.where(cb < 0, width - 1, cb)
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    codes = distinct.tolist()
+    return [strings[k // width] for k in codes], [strings[k % width] for k in codes], inverse
+
+
+def _per_distinct_pair(ca: np.ndarray, cb: np.ndarray, values: list[str], test: Callable[[str, str], bool]) -> np.ndarray:
+    if not len(ca):
+        return np.zeros(0, dtype=bool)
+    a, b, inverse = _distinct_pairs(ca, cb, values)
+    return np.fromiter(map(test, a, b), bool, len(a))[inverse]
+
+
+def _similarity(ca: np.ndarray, cb: np.ndarray, values: list[str]) -> np.ndarray:
+    """Jaro-Winkler similarity of pairs of coded strings."""
+    if not len(ca):
         return np.zeros(0, dtype=np.float32)
-    return process.cpdist(list(a), list(b), scorer=JaroWinkler.normalized_similarity, workers=-1)
+    a, b, inverse = _distinct_pairs(ca, cb, values)
+    return process.cpdist(a, b, scorer=JaroWinkler.normalized_similarity, workers=-1)[inverse]
 
 
 def _best(n_pairs: int, pair: np.ndarray, level: np.ndarray) -> np.ndarray:
@@ -93,14 +120,21 @@ class RecordFeatures:
         return cls(names, dobs, nhs, addresses, sex)
 
 
+def _share_a_root(a: str, b: str) -> bool:
+    return bool(given_name_roots(a) & given_name_roots(b))
+
+
+def _share_a_part(a: str, b: str) -> bool:
+    return bool(set(a.split()) & set(b.split()))
+
+
 def _name_levels(f: RecordFeatures, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     pair, va, vb = f.names.explode(left, right)
     given, family = f.names.columns
-    ga, gb, fa, fb = given[va], given[vb], family[va], family[vb]
-    g_codes = _codes(np.concatenate([given, family]))
+    g_codes, names = _coded(np.concatenate([given, family]))
     gca, gcb = g_codes[: len(given)][va], g_codes[: len(given)][vb]
     fca, fcb = g_codes[len(given):][va], g_codes[len(given):][vb]
-    g_sim, f_sim = _jw(ga, gb), _jw(fa, fb)
+    g_sim, f_sim = _similarity(gca, gcb, names), _similarity(fca, fcb, names)
     g_present = (gca >= 0) & (gcb >= 0)
     f_present = (fca >= 0) & (fcb >= 0)
     g_level = np.where(g_present, 1, 0)
@@ -112,7 +146,7 @@ def _name_levels(f: RecordFeatures, left: np.ndarray, right: np.ndarray) -> tupl
     # Nicknames: only where spelling alone did not already agree closely.
     check = np.flatnonzero(g_present & (g_level < 3))
     if len(check):
-        nick = np.fromiter((bool(given_name_roots(ga[i]) & given_name_roots(gb[i])) for i in check), bool, len(check))
+        nick = _per_distinct_pair(gca[check], gcb[check], names, _share_a_root)
         g_level[check[nick]] = 3
     g_level = np.where(g_present & (gca == gcb), 4, g_level)
 
@@ -120,7 +154,7 @@ def _name_levels(f: RecordFeatures, left: np.ndarray, right: np.ndarray) -> tupl
     parts = f_present & (f_sim < 0.8)
     idx = np.flatnonzero(parts)
     if len(idx):
-        shared = np.fromiter((bool(set(fa[i].split()) & set(fb[i].split())) for i in idx), bool, len(idx))
+        shared = _per_distinct_pair(fca[idx], fcb[idx], names, _share_a_part)
         f_level[idx[shared]] = 2
     f_level = np.where(f_present & (f_sim >= 0.8), np.maximum(f_level, 2), f_level)
     f_level = np.where(f_present & (f_sim >= CLOSE), 3, f_level)
@@ -129,7 +163,7 @@ def _name_levels(f: RecordFeatures, left: np.ndarray, right: np.ndarray) -> tupl
     # a swapped name is as common as in one in place): no better than "close".
     check = np.flatnonzero(g_present & f_present & ((g_level < 3) | (f_level < 3)))
     if len(check):
-        swapped = check[(_jw(ga[check], fb[check]) >= CLOSE) & (_jw(fa[check], gb[check]) >= CLOSE)]
+        swapped = check[(_similarity(gca[check], fcb[check], names) >= CLOSE) & (_similarity(fca[check], gcb[check], names) >= CLOSE)]
         g_level[swapped] = np.maximum(g_level[swapped], 3)
         f_level[swapped] = np.maximum(f_level[swapped], 3)
     n = len(left)
