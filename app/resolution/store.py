@@ -102,6 +102,8 @@ def term_holders(graph: Graph, terms: Iterable[str], max_members: int) -> tuple[
     by_hash = {_term_hash(t): t for t in terms}
     counts: dict[str, int] = {}
     members: dict[str, list[str]] = {}
+    if not by_hash:  # nothing queued: spare the scan
+        return counts, members
     for term_hash, count, holders in _bucketed_rows(graph, cypher.TERM_HOLDERS, terms=list(by_hash),
                                                     max_members=max_members):
         counts[by_hash[term_hash]] = count
