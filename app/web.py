@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 from typing import AsyncIterator
 
@@ -63,6 +64,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             log.warning("neo4j not reachable at startup; /readyz reports 503 until it is")
         app.state.graph = graph
         app.state.settings = settings
+        # What startup built (modules, the schema, the driver) lives as long as the process;
+        # frozen, the cycle collector's full passes stop rescanning it in the middle of requests.
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:
