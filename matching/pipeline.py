@@ -57,9 +57,10 @@ POSSIBLE_PROBABILITY = 0.2
 TERM_SCHEME = "2026-11-25"
 
 
-def population_terms(record: MatchRecord) -> set[str]:
-    """Every term whose count over all records an incremental run needs: blocking keys and names."""
-    return blocking_keys(record) | frequency_terms(record)
+def population_terms(record: MatchRecord, keys: set[str] | None = None) -> set[str]:
+    """Every term whose count over all records an incremental run needs: blocking keys
+    (``keys``, when the caller has computed them already) and names."""
+    return (blocking_keys(record) if keys is None else keys) | frequency_terms(record)
 
 
 @dataclass(frozen=True)

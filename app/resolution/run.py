@@ -154,7 +154,7 @@ def _score_all(graph: Graph, reuse: ModelParams | None, pending: store.PendingRe
     pairs, params, score_stats = score_pairs(records, reuse, blocks=blocks)
     stats.update(score_stats)
     with _timed(stats, "write_terms"):
-        store.write_terms(graph, {r.record_id: record_keys | frequency_terms(r) for r, record_keys in zip(records, keys)
+        store.write_terms(graph, {r.record_id: population_terms(r, record_keys) for r, record_keys in zip(records, keys)
                                   if rewrite_terms or r.record_id in pending.active})
     with _timed(stats, "write_edges"):
         store.replace_edges(graph, _edge_rows(pairs), run_id, None)
