@@ -23,6 +23,7 @@ from app.db import Graph
 from app.ingest.pipeline import ingest_rows
 from app.settings import Settings
 from app.web import create_app
+from resolvers import data
 
 WILLIAM, SARAH, DENNIS, OLD, WILIAM_NHS = "P-william", "P-sarah", "P-dennis", "P-old", "P-wiliam"
 PARK_ROAD, HIGH_STREET = "A-park", "A-high"
@@ -203,3 +204,17 @@ def api(graph: Graph, api_settings: Settings) -> Iterator[Api]:
 def errors_at(body: dict[str, Any]) -> dict[str, str]:
     """Each error's path, dotted, to its message."""
     return {".".join(str(p) for p in e.get("path") or ()): e["message"] for e in body.get("errors", [])}
+
+
+@pytest.fixture
+def statements(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every statement the resolvers read with, in order, for tests that count round trips."""
+    seen: list[str] = []
+    real = data.read
+
+    def counting(graph: Any, query: str, **params: Any) -> list[dict[str, Any]]:
+        seen.append(query)
+        return real(graph, query, **params)
+
+    monkeypatch.setattr(data, "read", counting)
+    return seen

@@ -5,29 +5,17 @@ from __future__ import annotations
 
 import stat
 from pathlib import Path
-from typing import Any
-
-import pytest
 
 from app.pseudonyms import KEY_FILE, Pseudonymiser, pseudonym_key
 from app.settings import Settings
-from resolvers import data
-from tests.graph.api_fixtures import Api, api, api_settings  # noqa: F401
+from tests.graph.api_fixtures import Api, api, api_settings, statements  # noqa: F401
 
 PAGE = """query { multiAgencyPeople(minAgencies: 1, since: "2000-01-01") { edges { node {
   id name involvements { agency } addresses { address { id } }
   household { person { id name household { person { id } } } } } } } }"""
 
 
-def test_a_page_of_people_costs_one_statement_per_level(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
-    statements: list[str] = []
-    real = data.read
-
-    def counting(graph: Any, query: str, **params: Any) -> list[dict[str, Any]]:
-        statements.append(query)
-        return real(graph, query, **params)
-
-    monkeypatch.setattr(data, "read", counting)
+def test_a_page_of_people_costs_one_statement_per_level(api: Api, statements: list[str]) -> None:
     body = api.gql(PAGE)
     assert len(body["data"]["multiAgencyPeople"]["edges"]) == 4
     # page ids, the page's people, their households; the household members are people of the

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import pytest
-
-from resolvers import cypher, data
-from tests.graph.api_fixtures import DENNIS, SARAH, WILIAM_NHS, WILLIAM, Api, api, api_settings, errors_at  # noqa: F401
+from resolvers import cypher
+from tests.graph.api_fixtures import (DENNIS, SARAH, WILIAM_NHS, WILLIAM, Api, api, api_settings, errors_at,  # noqa: F401
+                                      statements)
 
 SEARCH = """query($name: String, $dob: String, $postcode: String, $nhs: String) {
   searchPeople(name: $name, dateOfBirth: $dob, postcode: $postcode, nhsNumber: $nhs, first: 5) {
@@ -63,16 +60,7 @@ DETAIL = """involvements { agency type start lastContact status leadWorker { nam
   addresses { firstSeen lastSeen address { id postcode } } household { person { id } }"""
 
 
-def test_a_hit_shows_the_same_detail_as_the_person_read_once_for_the_page(
-        api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
-    statements: list[str] = []
-    real = data.read
-
-    def counting(graph: Any, query: str, **params: Any) -> list[dict[str, Any]]:
-        statements.append(query)
-        return real(graph, query, **params)
-
-    monkeypatch.setattr(data, "read", counting)
+def test_a_hit_shows_the_same_detail_as_the_person_read_once_for_the_page(api: Api, statements: list[str]) -> None:
     body = api.gql("query { searchPeople(name: \"Smith\", first: 5) { person { id " + DETAIL + " } } }")
     assert "errors" not in body, body
     hits = body["data"]["searchPeople"]
