@@ -40,22 +40,21 @@ RETURN collect(row) AS rows
 
 PENDING_RECORD_IDS = "MATCH (s:SourceRecord) WHERE s.needs_resolution RETURN s.id AS id, s.retired AS retired"
 
-ASSIGNMENT = """
-MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p:Person)
-WITH toInteger(rand() * $buckets) AS bucket, [s.id, p.id, p.created_at.epochMillis] AS row
+# A source's entity and when the entity was created (store.load_assignment), for `s` and `e`.
+_ASSIGNMENT_ROWS = """
+WITH toInteger(rand() * $buckets) AS bucket, [s.id, e.id, e.created_at.epochMillis] AS row
 RETURN collect(row) AS rows
 """
+
+ASSIGNMENT = "MATCH (s:SourceRecord)-[:RESOLVES_TO]->(e:Person)" + _ASSIGNMENT_ROWS
 
 # The Person assignment of every record that shares a Person with one of $ids, those included
 # (two MATCH clauses: one pattern would never walk the same RESOLVES_TO twice).
 ASSIGNMENT_AROUND = """
 UNWIND $ids AS id
-MATCH (:SourceRecord {id: id})-[:RESOLVES_TO]->(p:Person)
-MATCH (p)<-[:RESOLVES_TO]-(s:SourceRecord)
-WITH DISTINCT s, p
-WITH toInteger(rand() * $buckets) AS bucket, [s.id, p.id, p.created_at.epochMillis] AS row
-RETURN collect(row) AS rows
-"""
+MATCH (:SourceRecord {id: id})-[:RESOLVES_TO]->(e:Person)
+MATCH (e)<-[:RESOLVES_TO]-(s:SourceRecord)
+WITH DISTINCT s, e""" + _ASSIGNMENT_ROWS
 
 DECISIONS = """
 MATCH (d:ReviewDecision)
@@ -166,12 +165,7 @@ MATCH (o:SourceAddress) WHERE o.town_key IN $towns AND (o.postcode_flagged OR co
 RETURN o.id AS id
 """
 
-ADDRESS_ASSIGNMENT_OF = """
-UNWIND $ids AS id
-MATCH (s:SourceAddress {id: id})-[:RESOLVES_TO]->(a:Address)
-WITH toInteger(rand() * $buckets) AS bucket, [s.id, a.id, a.created_at.epochMillis] AS row
-RETURN collect(row) AS rows
-"""
+ADDRESS_ASSIGNMENT_OF = "UNWIND $ids AS id MATCH (s:SourceAddress {id: id})-[:RESOLVES_TO]->(e:Address)" + _ASSIGNMENT_ROWS
 
 PERSONS_AT_SOURCE_ADDRESSES = """
 UNWIND $ids AS id
@@ -179,11 +173,7 @@ MATCH (:SourceAddress {id: id})<-[:GAVE_ADDRESS]-(:SourceRecord)-[:RESOLVES_TO]-
 RETURN DISTINCT p.id AS id
 """
 
-ADDRESS_ASSIGNMENT = """
-MATCH (s:SourceAddress)-[:RESOLVES_TO]->(a:Address)
-WITH toInteger(rand() * $buckets) AS bucket, [s.id, a.id, a.created_at.epochMillis] AS row
-RETURN collect(row) AS rows
-"""
+ADDRESS_ASSIGNMENT = "MATCH (s:SourceAddress)-[:RESOLVES_TO]->(e:Address)" + _ASSIGNMENT_ROWS
 
 CREATE_ADDRESSES = """
 UNWIND $ids AS id

@@ -52,6 +52,12 @@ def _bucketed_rows(graph: Graph, query: str, **params: Any) -> Iterable[list[Any
             yield from record["rows"]
 
 
+def _bucketed_rows_of(graph: Graph, query: str, ids: Iterable[str]) -> Iterable[list[Any]]:
+    """``_bucketed_rows`` of a statement over ``$ids``, sent in chunks."""
+    for chunk in _chunks(sorted(ids)):
+        yield from _bucketed_rows(graph, query, ids=list(chunk))
+
+
 def _records(rows: Iterable[list[Any]]) -> list[MatchRecord]:
     return [
         MatchRecord(
@@ -75,8 +81,7 @@ def load_records(graph: Graph) -> list[MatchRecord]:
 
 def load_records_by_id(graph: Graph, record_ids: Iterable[str]) -> list[MatchRecord]:
     """The active ones among these records."""
-    return _records(row for chunk in _chunks(sorted(record_ids))
-                    for row in _bucketed_rows(graph, cypher.RECORDS_BY_ID, ids=list(chunk)))
+    return _records(_bucketed_rows_of(graph, cypher.RECORDS_BY_ID, record_ids))
 
 
 def count_active_records(graph: Graph) -> int:
@@ -141,8 +146,7 @@ def load_assignment(graph: Graph, query: str = cypher.ASSIGNMENT) -> tuple[dict[
 
 def load_assignment_around(graph: Graph, record_ids: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
     """``load_assignment`` for every record sharing a Person with one of these."""
-    return _assignment(row for chunk in _chunks(sorted(record_ids))
-                       for row in _bucketed_rows(graph, cypher.ASSIGNMENT_AROUND, ids=list(chunk)))
+    return _assignment(_bucketed_rows_of(graph, cypher.ASSIGNMENT_AROUND, record_ids))
 
 
 def load_decisions(graph: Graph) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -229,9 +233,7 @@ def address_neighbourhood(graph: Graph, seeds: Iterable[str]) -> list[SourceAddr
     found: dict[str, SourceAddressParts] = {}
     frontier = set(seeds)
     while frontier:
-        parts = _address_parts(
-            row for chunk in _chunks(sorted(frontier)) for row in _bucketed_rows(graph, cypher.SOURCE_ADDRESSES_BY_ID, ids=list(chunk))
-        )
+        parts = _address_parts(_bucketed_rows_of(graph, cypher.SOURCE_ADDRESSES_BY_ID, frontier))
         found.update((p.id, p) for p in parts)
         towns = sorted({p.town for p in parts if not p.postcode and p.town})
         near = {r["id"] for chunk in _chunks(sorted(frontier)) for r in graph.run(cypher.SOURCE_ADDRESS_NEIGHBOURS, ids=list(chunk))}
@@ -243,8 +245,7 @@ def address_neighbourhood(graph: Graph, seeds: Iterable[str]) -> list[SourceAddr
 
 def load_address_assignment(graph: Graph, source_ids: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
     """Source address -> Address id for the given ids, and each Address's creation order."""
-    return _assignment(row for chunk in _chunks(sorted(source_ids))
-                       for row in _bucketed_rows(graph, cypher.ADDRESS_ASSIGNMENT_OF, ids=list(chunk)))
+    return _assignment(_bucketed_rows_of(graph, cypher.ADDRESS_ASSIGNMENT_OF, source_ids))
 
 
 def write_addresses(graph: Graph, changes: IdentityChanges, previous: dict[str, str], run: str) -> set[str]:
