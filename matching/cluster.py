@@ -78,10 +78,7 @@ def _year_digits_swapped(x: date, y: date) -> bool:
     mostly born in the same era, so two years apart with the same birthday is as often two
     people as one.
     """
-    p, q = x.strftime("%Y%m%d"), y.strftime("%Y%m%d")
-    differ = [i for i, (c, d) in enumerate(zip(p, q)) if c != d]
-    return (len(differ) == 2 and differ[1] == differ[0] + 1 < 4
-            and p[differ[0]] == q[differ[1]] and p[differ[1]] == q[differ[0]])
+    return (x.month, x.day) == (y.month, y.day) and _transposed(f"{x.year:04d}", f"{y.year:04d}")
 
 
 def conflict(a: MatchRecord, b: MatchRecord) -> bool:

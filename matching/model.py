@@ -173,10 +173,10 @@ def estimate(levels: np.ndarray, u: dict[str, list[float]], total_pairs: int | N
     params = ModelParams(m=_anchored_m(levels), u=u, prior=_clip_prior(len(levels) / pairs))
     for _ in range(EM_ITERATIONS):
         prior = _clip_prior(float(match_probability(levels, params).sum()) / pairs)
-        if abs(prior - params.prior) <= 1e-4 * params.prior:
-            params.prior = prior
-            break
+        converged = abs(prior - params.prior) <= 1e-4 * params.prior
         params.prior = prior
+        if converged:
+            break
     return params
 
 

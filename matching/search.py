@@ -159,6 +159,9 @@ def _weighted(query: SearchQuery, candidate: Candidate) -> tuple[float, dict[str
     return round(value, 4), parts
 
 
+_UNSEEN: tuple[float, None, None] = (-1.0, None, None)  # below any score
+
+
 def rank(query: SearchQuery, candidates: Iterable[Candidate], first: int, floor: float = 0.5) -> list[Scored]:
     """Best score per person, best first; ties broken by person id so pages are stable. Only
     each person's best candidate becomes a ``Scored`` (a search ranks a couple of hundred)."""
@@ -169,6 +172,3 @@ def rank(query: SearchQuery, candidates: Iterable[Candidate], first: int, floor:
             best[candidate.person_id] = (value, candidate, parts)
     scored = [Scored(c.person_id, c.record_id, value, parts) for value, c, parts in best.values()]
     return sorted(scored, key=lambda s: (-s.score, s.person_id))[:first]
-
-
-_UNSEEN: tuple[float, None, None] = (-1.0, None, None)
