@@ -20,27 +20,49 @@ from app.audit import cypher
 from app.audit.events import GENESIS_HASH, AuditEvent, StoredEvent, event_hash
 from app.db import Graph
 
+# Each attempt that finds the head moved learns where it now is, so only another process
+# appending between every one of our attempts could exhaust these.
+MAX_ATTEMPTS = 20
+
+Head = tuple[int, str]  # the last event's seq and hash
+
 
 class AuditWriteError(RuntimeError):
     """The event was not written; the request that caused it must not succeed."""
 
 
-def _append_all(tx: neo4j.ManagedTransaction, events: list[AuditEvent]) -> list[StoredEvent]:
-    head = tx.run(cypher.LOCK_HEAD, genesis=GENESIS_HASH).single()
-    seq, prev_hash = head["seq"], head["hash"]
-    stored: list[StoredEvent] = []
+def _chained(events: list[AuditEvent], times: list[datetime], head: Head) -> tuple[list[dict[str, Any]], list[StoredEvent]]:
+    """The events as stored rows and as StoredEvents, chained on from ``head``."""
+    seq, prev_hash = head
     rows: list[dict[str, Any]] = []
-    for event in events:
+    stored: list[StoredEvent] = []
+    for event, at in zip(events, times):
         seq += 1
-        at = datetime.now(timezone.utc)
         digest = event_hash(seq, at.isoformat(), event, prev_hash)
         values = {f.name: getattr(event, f.name) for f in fields(AuditEvent)}
         rows.append({**{k: list(v) if isinstance(v, tuple) else v for k, v in values.items()},
                      "seq": seq, "at": at.isoformat(), "prev_hash": prev_hash, "hash": digest})
         stored.append(StoredEvent(**values, seq=seq, at=at, prev_hash=prev_hash, hash=digest))
         prev_hash = digest
-    tx.run(cypher.APPEND, events=rows, seq=seq, hash=prev_hash).consume()
-    return stored
+    return rows, stored
+
+
+def _append_all(graph: Graph, events: list[AuditEvent], head: Head) -> tuple[list[StoredEvent], Head]:
+    """Commit ``events`` after the chain's head, guessed to be ``head``: one auto-commit
+    statement, repeated from the head it reports while the guess was stale. Returns the
+    stored events and the new head."""
+    times = [datetime.now(timezone.utc) for _ in events]
+    with graph.session() as session:
+        for _ in range(MAX_ATTEMPTS):
+            rows, stored = _chained(events, times, head)
+            result = session.run(cypher.APPEND_AT_HEAD, genesis=GENESIS_HASH, expected_seq=head[0],
+                                 expected_hash=head[1], events=rows, seq=stored[-1].seq, hash=stored[-1].hash)
+            record = result.single(strict=True)
+            result.consume()  # the statement's commit is confirmed with its summary
+            head = (record["seq"], record["hash"])
+            if record["appended"]:
+                return stored, head
+    raise AuditWriteError(f"audit head still moving after {MAX_ATTEMPTS} attempts")
 
 
 @dataclass
@@ -60,6 +82,7 @@ class _GroupCommit:
         self._changed = threading.Condition()
         self._waiting: list[_Waiting] = []
         self._writing = False
+        self._head: Head = (0, GENESIS_HASH)  # where this process last saw the chain end; only the writer uses it
 
     def append(self, graph: Graph, event: AuditEvent) -> StoredEvent:
         mine = _Waiting(event)
@@ -81,11 +104,7 @@ class _GroupCommit:
         written: list[StoredEvent] = []
         failure = AuditWriteError("audit event not written")
         try:
-            with graph.session() as session:
-                with session.begin_transaction() as tx:
-                    events = _append_all(tx, [w.event for w in group])
-                    tx.commit()
-            written = events  # only once the commit has succeeded
+            written, self._head = _append_all(graph, [w.event for w in group], self._head)
         except Exception as error:  # whatever went wrong, every waiter must hear of it
             failure = AuditWriteError(f"audit event not written: {type(error).__name__}")
             failure.__cause__ = error
@@ -108,8 +127,8 @@ _group_commits_lock = threading.Lock()
 
 
 def append_event(graph: Graph, event: AuditEvent) -> StoredEvent:
-    """Write one event, committed before this returns, in a single attempt (shared with any
-    events appended at the same moment)."""
+    """Write one event, committed before this returns (shared with any events appended at
+    the same moment). Only an attempt that wrote nothing is ever repeated."""
     with _group_commits_lock:
         group_commit = _group_commits.setdefault(graph, _GroupCommit())
     return group_commit.append(graph, event)

@@ -53,6 +53,17 @@ def test_concurrent_appends_get_consecutive_seqs(graph: Graph) -> None:
     assert verify_chain(graph).ok
 
 
+def test_appends_from_separate_processes_interleave_into_one_chain(graph: Graph, settings: Settings) -> None:
+    """Each Graph (as each server process) keeps its own idea of the chain's end; appends
+    through two of them at once must still chain, each writer catching up with the other's."""
+    with Graph(settings) as other:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(lambda i: append_event(graph if i % 2 else other, event(subject=f"user{i}")), range(60)))
+    seqs = [r["seq"] for r in graph.run("MATCH (e:AuditEvent) RETURN e.seq AS seq ORDER BY seq")]
+    assert seqs == list(range(1, 61))
+    assert verify_chain(graph).ok
+
+
 def test_an_event_that_cannot_be_stored_fails_alone_or_with_its_group_never_silently(graph: Graph) -> None:
     """Appends made together share a transaction: whoever returns was committed, whoever
     raised is absent, and nobody waits for ever behind a failed write."""
