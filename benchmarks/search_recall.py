@@ -1,0 +1,123 @@
+"""Does searchPeople find the person however the caller spells them? Recall at the first
+page, on a resolved synthetic partnership, against the Neo4j that MAST's settings point at.
+
+Usage (the graph already holds the partnership, loaded and resolved):
+    .venv/bin/python benchmarks/search_recall.py --data DIR [--sample 400] [--first 10]
+
+DIR is the `mast seed` folder the graph was loaded from; its truth.csv says which true
+person each record is. Sampled extract rows become searches as a practitioner might type
+them: the name as given, the surname with one letter wrong, that typo with the date of
+birth, and the name with day and month of birth swapped. A search counts as found when a
+Person on its first page holds a record of the same true person. It calls the search
+service directly (no HTTP, no audit), so it measures ranking, not latency.
+
+Name-only searches are often ambiguous in a population this size: a name more than `first`
+true people share cannot have them all on one page, and which of them show is arbitrary.
+So name-only searches are counted only for the sampled rows whose name is shared by at most
+`first` true people. Only counts are printed, never a name or date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sys
+from collections import Counter, defaultdict
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.db import Graph  # noqa: E402
+from app.search import InvalidSearch, build_query, search_people  # noqa: E402
+from app.settings import get_settings  # noqa: E402
+from matching.normalise import InvalidValue, parse_date  # noqa: E402
+
+AGENCY_FILES = ("ASC", "CSC", "FIRE", "NHS", "POLICE")
+
+
+def _typo(word: str, rng: random.Random) -> str:
+    """One inner letter replaced: the slip a search box sees most."""
+    if len(word) < 4:
+        return word
+    i = rng.randrange(1, len(word) - 1)
+    return word[:i] + rng.choice("aeiourstln".replace(word[i], "")) + word[i + 1:]
+
+
+def _dob(raw: str) -> date | None:
+    """The row's date of birth as ingestion reads it (extracts use several forms)."""
+    try:
+        return parse_date(raw) if raw else None
+    except InvalidValue:
+        return None
+
+
+def _swapped(day: date) -> str | None:
+    return date(day.year, day.day, day.month).isoformat() if day.day != day.month and day.day <= 12 else None
+
+
+def searches(rows: list[dict[str, str]], unambiguous: set[str], rng: random.Random) -> list[tuple[str, str, str, str | None]]:
+    """(kind, true id, name, date of birth) for each sampled row; name-only searches only
+    for rows whose ``source_person_id`` is in ``unambiguous``."""
+    out: list[tuple[str, str, str, str | None]] = []
+    for row in rows:
+        given, family, dob = row["given_name"], row["family_name"], _dob(row["date_of_birth"])
+        typo = f"{given} {_typo(family, rng)}"
+        if row["source_person_id"] in unambiguous:
+            out += [("name as given", row["true_id"], f"{given} {family}", None),
+                    ("surname typo", row["true_id"], typo, None)]
+        if dob:
+            out.append(("surname typo + date of birth", row["true_id"], typo, dob.isoformat()))
+            if swapped := _swapped(dob):
+                out.append(("name + day/month swapped", row["true_id"], f"{given} {family}", swapped))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, required=True, help="the `mast seed` folder the graph holds")
+    parser.add_argument("--sample", type=int, default=400)
+    parser.add_argument("--first", type=int, default=10)
+    args = parser.parse_args()
+    truth = {(r["source"], r["source_person_id"]): r["true_id"] for r in csv.DictReader((args.data / "truth.csv").open())}
+    rows: list[dict[str, str]] = []
+    people_named: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
+    for agency in AGENCY_FILES:
+        for row in csv.DictReader((args.data / f"{agency}.csv").open(newline="", encoding="utf-8")):
+            row["true_id"] = truth[(agency, row["source_person_id"])]
+            people_named[(row["given_name"].lower(), row["family_name"].lower())].add(row["true_id"])
+            if row["given_name"] and row["family_name"]:
+                rows.append(row)
+    rng = random.Random(11)
+    sample = rng.sample(rows, args.sample)
+    unambiguous = {r["source_person_id"] for r in sample
+                   if len(people_named[(r["given_name"].lower(), r["family_name"].lower())]) <= args.first}
+
+    found: Counter[str] = Counter()
+    asked: Counter[str] = Counter()
+    true_ids: dict[str, set[str]] = {}
+    with Graph(get_settings()) as graph:
+        def holds(person_id: str) -> set[str]:
+            if person_id not in true_ids:
+                records = graph.run("MATCH (s:SourceRecord)-[:RESOLVES_TO]->(:Person {id: $id}) "
+                                    "RETURN s.agency AS agency, s.source_person_id AS spid", id=person_id)
+                true_ids[person_id] = {truth.get((r["agency"], r["spid"]), "") for r in records}
+            return true_ids[person_id]
+
+        for kind, true_id, name, dob in searches(sample, unambiguous, rng):
+            try:
+                query = build_query(name, dob, None, None)
+            except InvalidSearch:
+                continue
+            asked[kind] += 1
+            found[kind] += any(true_id in holds(hit.person_id) for hit in search_people(graph, query, args.first))
+    print(f"{args.sample} sampled rows; {args.sample - len(unambiguous)} of their names are shared by more than "
+          f"{args.first} true people, so searched for only with a date of birth")
+    for kind in asked:
+        print(f"{kind:30} found on the first page {found[kind]:4d} / {asked[kind]:4d} ({found[kind] / asked[kind]:.1%})")
+
+
+if __name__ == "__main__":
+    main()
