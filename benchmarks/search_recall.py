@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.db import Graph  # noqa: E402
+from app.resolution.links import read_links  # noqa: E402
 from app.search import InvalidSearch, build_query, search_people  # noqa: E402
 from app.settings import get_settings  # noqa: E402
 from matching.normalise import InvalidValue, parse_date  # noqa: E402
@@ -97,22 +98,18 @@ def main() -> None:
 
     found: Counter[str] = Counter()
     asked: Counter[str] = Counter()
-    true_ids: dict[str, set[str]] = {}
     with Graph(get_settings()) as graph:
-        def holds(person_id: str) -> set[str]:
-            if person_id not in true_ids:
-                records = graph.run("MATCH (s:SourceRecord)-[:RESOLVES_TO]->(:Person {id: $id}) "
-                                    "RETURN s.agency AS agency, s.source_person_id AS spid", id=person_id)
-                true_ids[person_id] = {truth.get((r["agency"], r["spid"]), "") for r in records}
-            return true_ids[person_id]
-
+        # Which true people each Person holds, from the resolved links (one statement).
+        true_ids: defaultdict[str, set[str]] = defaultdict(set)
+        for source, source_person_id, person_id in read_links(graph):
+            true_ids[person_id].add(truth.get((source, source_person_id), ""))
         for kind, true_id, name, dob in searches(sample, unambiguous, rng):
             try:
                 query = build_query(name, dob, None, None)
             except InvalidSearch:
                 continue
             asked[kind] += 1
-            found[kind] += any(true_id in holds(hit.person_id) for hit in search_people(graph, query, args.first))
+            found[kind] += any(true_id in true_ids[hit.person_id] for hit in search_people(graph, query, args.first))
     print(f"{args.sample} sampled rows; {args.sample - len(unambiguous)} of their names are shared by more than "
           f"{args.first} true people, so searched for only with a date of birth")
     for kind in asked:

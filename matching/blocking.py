@@ -62,6 +62,15 @@ def blocking_keys(record: MatchRecord) -> set[str]:
     return keys
 
 
+def block_index(keys: Sequence[Iterable[str]]) -> dict[str, list[int]]:
+    """Each key to the indexes of the records holding it, given each record's keys."""
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for index, record_keys in enumerate(keys):
+        for key in record_keys:
+            blocks[key].append(index)
+    return blocks
+
+
 @dataclass(frozen=True)
 class Candidates:
     left: np.ndarray  # record indexes, left < right
@@ -78,11 +87,7 @@ def candidate_pairs(records: Sequence[MatchRecord], focus: Iterable[int] | None 
     ``blocks`` (indexes into ``records`` by key) spares computing every record's keys.
     """
     if blocks is None:
-        found: dict[str, list[int]] = defaultdict(list)
-        for index, record in enumerate(records):
-            for key in blocking_keys(record):
-                found[key].append(index)
-        blocks = found
+        blocks = block_index([blocking_keys(r) for r in records])
     kept: list[Sequence[int]] = []
     skipped = 0
     for key, members in blocks.items():

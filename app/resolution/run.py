@@ -13,7 +13,6 @@ from __future__ import annotations
 import gc
 import time
 import uuid
-from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -21,7 +20,7 @@ from typing import Any, Iterator
 from app.db import Graph
 from app.resolution import cypher, store
 from matching.addresses import address_clusters
-from matching.blocking import MAX_BLOCK, blocking_keys
+from matching.blocking import MAX_BLOCK, block_index, blocking_keys
 from matching.cluster import Link, cluster
 from matching.identity import assign_ids
 from matching.model import ModelParams, frequency_terms
@@ -147,10 +146,7 @@ def _score_all(graph: Graph, reuse: ModelParams | None, pending: store.PendingRe
         previous, created_order = store.load_assignment(graph)
     with _timed(stats, "keys"):
         keys = [blocking_keys(r) for r in records]
-        blocks: dict[str, list[int]] = defaultdict(list)
-        for index, record_keys in enumerate(keys):
-            for key in record_keys:
-                blocks[key].append(index)
+        blocks = block_index(keys)
     pairs, params, score_stats = score_pairs(records, reuse, blocks=blocks)
     stats.update(score_stats)
     with _timed(stats, "write_terms"):
