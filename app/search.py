@@ -15,8 +15,9 @@ from resolvers.data import single_list
 
 # Candidates each source (names, keys, postcode) may offer for ranking: enough to fill the
 # page several times over; the full-text index returns its best-scoring hits first.
-MIN_CANDIDATES = 100
+MIN_CANDIDATES = 40
 CANDIDATES_PER_RESULT = 4
+EXACT_BOOST = 3
 _LUCENE_SAFE = re.compile(r"[^a-z0-9]")
 
 
@@ -60,14 +61,17 @@ def full_postcode(raw: str) -> str:
 
 
 def names_lucene(tokens: tuple[str, ...]) -> str:
-    """Fuzzy terms for each cleaned token plus the formal names it may stand for, e.g.
-    ``smyth~1 bill~1 william``."""
+    """Each cleaned token exactly (boosted) and one edit away, plus the formal names it may
+    stand for, e.g. ``smyth^3 smyth~1 bill william``. Without the boost, full-text scoring
+    prefers a two-token record one letter off to the exact record that also has a middle name."""
     terms: dict[str, None] = {}
     for token in tokens:
         safe = _LUCENE_SAFE.sub("", token)
         if not safe:
             continue
-        terms[f"{safe}~1" if len(safe) >= 4 else safe] = None
+        terms[f"{safe}^{EXACT_BOOST}"] = None
+        if len(safe) >= 4:
+            terms[f"{safe}~1"] = None
         for root in sorted(norm.given_name_roots(token)):
             root = _LUCENE_SAFE.sub("", root)
             if root and root != safe:

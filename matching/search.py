@@ -83,20 +83,26 @@ def _variant_tokens(variant: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1 << 16)
-def _variant_score(query: tuple[str, ...], variant: str) -> float:
-    """Each query token matched to its best token of the variant; order free, so swaps still match.
-    Memoised too: a search's candidates often repeat a name, and popular searches repeat."""
+def _variant_fit(query: tuple[str, ...], variant: str) -> tuple[float, int]:
+    """(score, literalness). The score matches each query token to its best token of the
+    variant, order free, so swaps still match. Literalness breaks ties between equal scores:
+    query tokens the variant spells exactly, less variant tokens the query did not name, so
+    that for "john smith" a John Smith leads a Jack Smith and a John Paul Smith. Memoised:
+    a search's candidates often repeat a name, and popular searches repeat."""
     tokens = _variant_tokens(variant)
     if not tokens:
-        return 0.0
-    return sum(max(_similar(q, t) for t in tokens) for q in query) / len(query)
+        return 0.0, 0
+    value = sum(max(_similar(q, t) for t in tokens) for q in query) / len(query)
+    return value, sum(q in tokens for q in query) - sum(t not in query for t in tokens)
+
+
+def _name_fit(query: Sequence[str], variants: Iterable[str]) -> tuple[float, int]:
+    tokens = tuple(query)
+    return max((_variant_fit(tokens, v) for v in variants), default=(0.0, 0))
 
 
 def name_score(query: Sequence[str], variants: Iterable[str]) -> float:
-    if not query:
-        return 0.0
-    tokens = tuple(query)
-    return max((_variant_score(tokens, v) for v in variants), default=0.0)
+    return _name_fit(query, variants)[0] if query else 0.0
 
 
 def dob_score(query: date, dobs: Iterable[date]) -> float:
@@ -137,14 +143,16 @@ def postcode_score(query: SearchQuery, postcodes: Iterable[str]) -> float:
 
 def score(query: SearchQuery, candidate: Candidate) -> Scored:
     """Weighted mean over the fields the caller gave; an exact NHS number is near-certain on its own."""
-    value, parts = _weighted(query, candidate)
+    value, _, parts = _weighted(query, candidate)
     return Scored(candidate.person_id, candidate.record_id, value, parts)
 
 
-def _weighted(query: SearchQuery, candidate: Candidate) -> tuple[float, dict[str, float]]:
+def _weighted(query: SearchQuery, candidate: Candidate) -> tuple[float, int, dict[str, float]]:
+    """(score, name literalness, parts)."""
     parts: dict[str, float] = {}
+    literal = 0
     if query.name_tokens:
-        parts["name"] = name_score(query.name_tokens, candidate.name_variants)
+        parts["name"], literal = _name_fit(query.name_tokens, candidate.name_variants)
     if query.dob:
         parts["dob"] = dob_score(query.dob, candidate.dobs)
     if query.nhs_number:
@@ -156,19 +164,18 @@ def _weighted(query: SearchQuery, candidate: Candidate) -> tuple[float, dict[str
     value = sum([w * v for w, v in zip(weights, parts.values())]) / total if total else 0.0
     if parts.get("nhs") == 1.0:
         value = max(value, 0.95)
-    return round(value, 4), parts
-
-
-_UNSEEN: tuple[float, None, None] = (-1.0, None, None)  # below any score
+    return round(value, 4), literal, parts
 
 
 def rank(query: SearchQuery, candidates: Iterable[Candidate], first: int, floor: float = 0.5) -> list[Scored]:
-    """Best score per person, best first; ties broken by person id so pages are stable. Only
-    each person's best candidate becomes a ``Scored`` (a search ranks a couple of hundred)."""
-    best: dict[str, tuple[float, Candidate, dict[str, float]]] = {}
+    """Best score per person, best first; equal scores go to the name spelt most literally as
+    typed, then by person id so pages are stable. Only each person's best candidate becomes a
+    ``Scored`` (a search ranks up to a couple of hundred)."""
+    best: dict[str, tuple[float, int, Candidate, dict[str, float]]] = {}
     for candidate in candidates:
-        value, parts = _weighted(query, candidate)
-        if value >= floor and value > best.get(candidate.person_id, _UNSEEN)[0]:
-            best[candidate.person_id] = (value, candidate, parts)
-    scored = [Scored(c.person_id, c.record_id, value, parts) for value, c, parts in best.values()]
-    return sorted(scored, key=lambda s: (-s.score, s.person_id))[:first]
+        value, literal, parts = _weighted(query, candidate)
+        held = best.get(candidate.person_id)
+        if value >= floor and (held is None or (value, literal) > held[:2]):
+            best[candidate.person_id] = (value, literal, candidate, parts)
+    ordered = sorted(best.values(), key=lambda b: (-b[0], -b[1], b[2].person_id))[:first]
+    return [Scored(c.person_id, c.record_id, value, parts) for value, _, c, parts in ordered]

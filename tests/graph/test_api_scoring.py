@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from app.search import names_lucene
 from matching.search import Candidate, SearchQuery, dob_score, name_score, rank, score
 
 WILLIAM = Candidate("CSC:1", "P-1", ("William|James|Smith",), (date(2012, 3, 4),), ("9434765919",), ("LS6 2AB",))
@@ -40,3 +41,20 @@ def test_rank_keeps_the_best_record_per_person_and_drops_weak_ones() -> None:
     stranger = Candidate("FIRE:3", "P-2", ("Dennis||Jones",), (), (), ())
     ranked = rank(SearchQuery(name_tokens=("william", "smith")), [other, WILLIAM, stranger], first=5)
     assert [(s.person_id, s.score) for s in ranked] == [("P-1", 1.0)]
+
+
+def test_equal_scores_go_to_the_name_spelt_as_typed() -> None:
+    """All three score 1.0 for "John Smith"; the exact John Smith leads, then the one with a
+    middle name the caller did not type, then the nickname. Person ids alone would reverse them."""
+    nickname = Candidate("CSC:1", "P-1", ("Jack||Smith",), (), (), ())
+    middle_name = Candidate("CSC:2", "P-2", ("John|Paul|Smith",), (), (), ())
+    exact = Candidate("CSC:3", "P-3", ("John||Smith",), (), (), ())
+    ranked = rank(SearchQuery(name_tokens=("john", "smith")), [nickname, middle_name, exact], first=5)
+    assert [(s.person_id, s.score) for s in ranked] == [("P-3", 1.0), ("P-2", 1.0), ("P-1", 1.0)]
+
+
+def test_name_lookup_ranks_exact_tokens_above_typos() -> None:
+    """Exact tokens are boosted, so a record spelt as typed outranks near-misses in the
+    full-text index even when it also carries a middle name (longer records score lower).
+    Tokens under four letters get no fuzzy term: one edit away they are mostly other names."""
+    assert names_lucene(("smyth", "bill", "ng")) == "smyth^3 smyth~1 bill^3 bill~1 william ng^3"
