@@ -21,8 +21,9 @@ from datetime import date
 from typing import Iterable, Mapping, Sequence
 
 import networkx as nx
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import Levenshtein
 
+from matching.compare import SIMILAR, similarity
 from matching.normalise import given_name_roots
 from matching.records import MatchRecord, usable_dobs
 
@@ -53,6 +54,16 @@ def _transposed(x: str, y: str) -> bool:
     return len(differ) == 2 and differ[1] == differ[0] + 1 and x[differ[0]] == y[differ[1]] and x[differ[1]] == y[differ[0]]
 
 
+def _slip(x: str, y: str) -> bool:
+    """One keystroke apart after the first letter: a letter wrong, missing or added.
+
+    Jaro-Winkler cannot see such a slip in a short name ("leo" and "lo" come to 0.61: in
+    three letters a shifted letter is not counted as matching). The first letters must
+    agree, so Eva and Ava stay two names.
+    """
+    return x[:1] == y[:1] and Levenshtein.distance(x, y, score_cutoff=1) <= 1
+
+
 def _twins(a: MatchRecord, b: MatchRecord, dobs_a: tuple[date, ...], dobs_b: tuple[date, ...]) -> bool:
     """Same birthday and surname but plainly different given names: twins, not one person."""
     if not set(dobs_a) & set(dobs_b):
@@ -64,8 +75,8 @@ def _twins(a: MatchRecord, b: MatchRecord, dobs_a: tuple[date, ...], dobs_b: tup
         return False
     for x in given_a:
         for y in given_b:
-            if (given_name_roots(x) & given_name_roots(y) or JaroWinkler.normalized_similarity(x, y) >= 0.8
-                    or _transposed(x, y)):
+            if (given_name_roots(x) & given_name_roots(y) or similarity(x, y) >= SIMILAR
+                    or _transposed(x, y) or _slip(x, y)):
                 return False
     return True
 

@@ -20,6 +20,7 @@ from matching.records import MatchRecord, usable_dobs
 
 MAX_VARIANTS = 6
 CLOSE = 0.92  # Jaro-Winkler similarity of a name one slip away ("close")
+SIMILAR = 0.8  # Jaro-Winkler similarity of names alike ("similar")
 
 FIELDS: tuple[str, ...] = ("given", "family", "dob", "nhs", "address", "sex")
 LEVELS: dict[str, tuple[str, ...]] = {
@@ -84,6 +85,13 @@ def _per_distinct_pair(ca: np.ndarray, cb: np.ndarray, values: list[str], test: 
     return np.fromiter(map(test, a, b), bool, len(a))[inverse]
 
 
+def similarity(a: str, b: str) -> float:
+    """Jaro-Winkler similarity of two names as the comparison levels see it: in single
+    precision, as ``cpdist`` gives it, so that one pair of names is "similar" or not alike
+    everywhere (in double precision "amy" and "aey" come to 0.7999999999999999, not 0.8)."""
+    return float(np.float32(JaroWinkler.normalized_similarity(a, b)))
+
+
 def _similarity(ca: np.ndarray, cb: np.ndarray, values: list[str]) -> np.ndarray:
     """Jaro-Winkler similarity of pairs of coded strings."""
     if not len(ca):
@@ -141,7 +149,7 @@ def _name_levels(f: RecordFeatures, left: np.ndarray, right: np.ndarray) -> tupl
     first = _codes(np.array([g[:1] for g in given], dtype=object))
     short = np.array([len(g) == 1 for g in given], dtype=bool)
     initial = g_present & (short[va] | short[vb]) & (first[va] == first[vb])
-    g_level = np.where(g_present & ((g_sim >= 0.8) | initial), 2, g_level)
+    g_level = np.where(g_present & ((g_sim >= SIMILAR) | initial), 2, g_level)
     g_level = np.where(g_present & (g_sim >= CLOSE), 3, g_level)
     # Nicknames: only where spelling alone did not already agree closely.
     check = np.flatnonzero(g_present & (g_level < 3))
@@ -151,12 +159,12 @@ def _name_levels(f: RecordFeatures, left: np.ndarray, right: np.ndarray) -> tupl
     g_level = np.where(g_present & (gca == gcb), 4, g_level)
 
     f_level = np.where(f_present, 1, 0)
-    parts = f_present & (f_sim < 0.8)
+    parts = f_present & (f_sim < SIMILAR)
     idx = np.flatnonzero(parts)
     if len(idx):
         shared = _per_distinct_pair(fca[idx], fcb[idx], names, _share_a_part)
         f_level[idx[shared]] = 2
-    f_level = np.where(f_present & (f_sim >= 0.8), np.maximum(f_level, 2), f_level)
+    f_level = np.where(f_present & (f_sim >= SIMILAR), np.maximum(f_level, 2), f_level)
     f_level = np.where(f_present & (f_sim >= CLOSE), 3, f_level)
     f_level = np.where(f_present & (fca == fcb), 4, f_level)
     # Given and family recorded the wrong way round, each close to the other's (a typo in

@@ -142,6 +142,17 @@ def test_a_transposed_given_name_is_a_typing_slip_not_a_twin() -> None:
     assert conflict(rec("A:1", "eva", "khan", born), rec("B:1", "ava", "khan", born))  # one letter apart, not swapped
 
 
+def test_a_given_name_one_keystroke_out_after_its_first_letter_is_a_slip_not_a_twin() -> None:
+    from matching.cluster import conflict
+
+    born = date(2015, 5, 5)
+    amy = rec("A:1", "amy", "khan", born)
+    assert not conflict(amy, rec("B:1", "ay", "khan", born))  # a letter missing: Jaro-Winkler 0.61
+    assert not conflict(amy, rec("B:1", "aey", "khan", born))  # a letter wrong: 0.8 in the comparator's precision
+    assert level_names(amy, rec("B:1", "aey", "khan", born))["given"] == "initial or similar"
+    assert conflict(amy, rec("B:1", "ava", "khan", born))  # two letters wrong
+
+
 def test_reviewers_win_over_the_model() -> None:
     records = {r.record_id: r for r in (rec("A:1", "ann", "lee"), rec("B:1", "ann", "lee"), rec("C:1", "bo", "ray"))}
     clusters = cluster(records, [Link("A:1", "B:1", 30.0)], records,
