@@ -127,9 +127,65 @@ def _cut_conflicts(component: nx.Graph, records: Mapping[str, MatchRecord], cann
         component.remove_edges_from([(u, v) for u in side_x for v in component[u] if v in side_y])
 
 
+def names_no_one(record: MatchRecord) -> bool:
+    """No given name, date of birth or NHS number: a surname at an address ("Mr Smith").
+
+    Such a record is as likely any of the household as the one it scores best with, so
+    none of its links is ever corroborated (pipeline._corroborated); it can only be
+    attached (``_attach``).
+    """
+    return not record.nhs_numbers and not usable_dobs(record) and not any(n.given for n in record.names)
+
+
+def _attach(clusters: list[list[str]], uncertain: Iterable[Link], records: Mapping[str, MatchRecord],
+            cannot: set[frozenset[str]]) -> list[list[str]]:
+    """Records that name no one, alone after clustering, join the one person within reach.
+
+    Every person such a record is possibly linked with (a review link) is one it could
+    be; when those links all lead to one person, no other known person fits and it is
+    that person. Two in reach (a parent and a child) leave it alone, for a reviewer.
+    Others that name no one do not count as persons it could be: they are in the same
+    position. Decisions are taken on the clusters as the links left them, so they do not
+    depend on order. A reviewer still sees the links in the review queue, and a "not the
+    same person" undoes the attachment.
+
+    Measured on the synthetic partnership (241k records, 1,932 of them fire service
+    records naming no one): 953 attached, 885 rightly; 55 of the 68 wrongly attached were
+    the only record of their person, a relative no other record names.
+    Merged pairwise P / R went from 0.9938 / 0.9540 to 0.9926 / 0.9707.
+    """
+    where = {r: i for i, members in enumerate(clusters) for r in members}
+
+    def alone_and_nameless(r: str) -> bool:
+        return len(clusters[where[r]]) == 1 and names_no_one(records[r])
+
+    reach: dict[str, set[int]] = {}
+    for link in uncertain:
+        if link.a in where and link.b in where:
+            for x, y in ((link.a, link.b), (link.b, link.a)):
+                if alone_and_nameless(x) and not alone_and_nameless(y):
+                    reach.setdefault(x, set()).add(where[y])
+    joins: dict[int, list[str]] = {}
+    for x, targets in reach.items():
+        (target, *others) = targets
+        if not others and not any(frozenset((x, m)) in cannot for m in clusters[target]):
+            joins.setdefault(target, []).append(x)
+    if not joins:
+        return clusters
+    moved = {x for xs in joins.values() for x in xs}
+    return [sorted(members + joins.get(i, [])) for i, members in enumerate(clusters)
+            if not (len(members) == 1 and members[0] in moved)]
+
+
 def cluster(record_ids: Iterable[str], links: Iterable[Link], records: Mapping[str, MatchRecord],
-            must_link: Sequence[tuple[str, str]] = (), cannot_link: Sequence[tuple[str, str]] = ()) -> list[list[str]]:
-    """Every record id in exactly one cluster."""
+            must_link: Sequence[tuple[str, str]] = (), cannot_link: Sequence[tuple[str, str]] = (),
+            uncertain: Iterable[Link] = ()) -> list[list[str]]:
+    """Every record id in exactly one cluster.
+
+    ``uncertain`` are the review queue's links (possible matches, below the match
+    threshold or uncorroborated): they join nothing, except records that name no one to
+    the one person within their reach (``_attach``).
+    """
     cannot = {frozenset(p) for p in cannot_link}
     must = {frozenset(p) for p in must_link}
     graph = nx.Graph()
@@ -148,5 +204,5 @@ def cluster(record_ids: Iterable[str], links: Iterable[Link], records: Mapping[s
             clusters.extend(sorted(part) for part in nx.connected_components(component))
         else:
             clusters.append(sorted(nodes))
-    return clusters
+    return _attach(clusters, uncertain, records, cannot)
 

@@ -46,7 +46,9 @@ from matching.records import MatchRecord
 #
 # Pairs from POSSIBLE_PROBABILITY up to the line, and uncorroborated pairs above it, go to
 # review: about half of them are one person, which is where a reviewer's knowledge is
-# worth the time. Below it a pair is kept nowhere.
+# worth the time. Below it a pair is kept nowhere. A record that names no one (no given
+# name, date of birth or NHS number) is never corroborated; clustering still attaches it
+# to the one person its review links reach (cluster._attach).
 MATCH_PROBABILITY = 0.5
 POSSIBLE_PROBABILITY = 0.2
 
@@ -174,8 +176,9 @@ def resolve_records(records: Sequence[MatchRecord], *, must_link: Sequence[tuple
     pairs, params, stats = score_pairs(records, params)
     started = time.perf_counter()
     links = [Link(p.a, p.b, p.weight) for p in pairs if not p.review]
+    uncertain = [Link(p.a, p.b, p.weight) for p in pairs if p.review]
     by_id = {r.record_id: r for r in records}
-    clusters = cluster(by_id, links, by_id, must_link, cannot_link)
+    clusters = cluster(by_id, links, by_id, must_link, cannot_link, uncertain)
     stats["cluster_s"] = round(time.perf_counter() - started, 2)
     stats["people"] = len(clusters)
     return Resolution(clusters, pairs, params, stats)

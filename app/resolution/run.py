@@ -21,7 +21,7 @@ from app.db import Graph
 from app.resolution import cypher, store
 from matching.addresses import address_clusters
 from matching.blocking import MAX_BLOCK, block_index, blocking_keys
-from matching.cluster import Link, cluster
+from matching.cluster import Link, cluster, names_no_one
 from matching.identity import assign_ids
 from matching.model import ModelParams, frequency_terms
 from matching.pipeline import TERM_SCHEME, Population, ScoredPair, population_terms, score_pairs
@@ -63,6 +63,7 @@ class _Scored:
     by_id: dict[str, MatchRecord]
     scope: set[str]
     links: list[Link]
+    uncertain: list[Link]  # the review queue's, through which records that name no one attach
     pairs: list[ScoredPair]
     params: ModelParams
     previous: dict[str, str]
@@ -110,7 +111,7 @@ def _resolve(graph: Graph, full: bool, keep_model: bool) -> RunSummary:
         scored = _score_around(graph, ModelParams.from_dict(stored.params), pending, run_id, stats)
 
     with _timed(stats, "cluster"):
-        clusters = cluster(sorted(scored.scope), scored.links, scored.by_id, must, cannot)
+        clusters = cluster(sorted(scored.scope), scored.links, scored.by_id, must, cannot, scored.uncertain)
         scoped_previous = {r: p for r, p in scored.previous.items() if r in scored.scope or r in pending.retired}
         changes = assign_ids(clusters, scoped_previous, scored.created_order)
     retired_records = [r for r in pending.retired if r in scored.previous]
@@ -156,7 +157,8 @@ def _score_all(graph: Graph, reuse: ModelParams | None, pending: store.PendingRe
         store.replace_edges(graph, _edge_rows(pairs), run_id, None)
     by_id = {r.record_id: r for r in records}
     links = [Link(p.a, p.b, p.weight) for p in pairs if not p.review]
-    return _Scored(len(records), by_id, set(by_id), links, pairs, params, previous, created_order)
+    uncertain = [Link(p.a, p.b, p.weight) for p in pairs if p.review]
+    return _Scored(len(records), by_id, set(by_id), links, uncertain, pairs, params, previous, created_order)
 
 
 def _score_around(graph: Graph, params: ModelParams, pending: store.PendingRecords, run_id: str,
@@ -186,11 +188,64 @@ def _score_around(graph: Graph, params: ModelParams, pending: store.PendingRecor
         scope = touched | set(previous)
         loaded.update((r.record_id, r) for r in store.load_records_by_id(graph, scope - set(loaded)))
         scope &= set(loaded)
+    changed = pending.active | pending.retired
     with _timed(stats, "write_edges"):
-        store.replace_edges(graph, _edge_rows(pairs), run_id, pending.active | pending.retired)
-        kept = [e for e in store.load_edges_of(graph, scope) if not e["review"]]
-    links = [Link(e["a"], e["b"], e["weight"]) for e in kept if e["a"] in scope and e["b"] in scope]
-    return _Scored(population.total, loaded, scope, links, pairs, params, previous, created_order)
+        # Who was possibly linked with the changed records before: records that name no
+        # one among them may now be attached, or no longer (see _edges_around).
+        formerly = {x for e in store.load_edges_of(graph, changed) if e["review"] for x in (e["a"], e["b"])}
+        store.replace_edges(graph, _edge_rows(pairs), run_id, changed)
+    with _timed(stats, "load_edges"):
+        edges = _edges_around(graph, scope, loaded, previous, created_order, formerly)
+    inside = [e for e in edges if e["a"] in scope and e["b"] in scope]
+    links = [Link(e["a"], e["b"], e["weight"]) for e in inside if not e["review"]]
+    uncertain = [Link(e["a"], e["b"], e["weight"]) for e in inside if e["review"]]
+    return _Scored(population.total, loaded, scope, links, uncertain, pairs, params, previous, created_order)
+
+
+def _edges_around(graph: Graph, scope: set[str], loaded: dict[str, MatchRecord], previous: dict[str, str],
+                  created_order: dict[str, str], formerly: set[str]) -> list[dict[str, Any]]:
+    """The stored edges of ``scope``, which first grows (in place, with ``loaded``,
+    ``previous`` and ``created_order``) by the records that name no one and are, or were
+    (``formerly``), possibly linked into it, and then until each such record in it has
+    every person it could be with it: clustering attaches one only when they are one
+    person (matching.cluster), so it must see them all. People outside the first scope
+    did not change, so neither did whether the records that name no one near them only
+    were attached.
+    """
+    edges: dict[tuple[str, str], dict[str, Any]] = {}
+    read: set[str] = set()
+    asked: set[str] = set()  # records sought for the scope (retired ones never join it)
+
+    def read_edges(ids: set[str]) -> None:
+        for e in store.load_edges_of(graph, ids - read):
+            edges[e["a"], e["b"]] = e
+        read.update(ids)
+
+    def load(ids: set[str]) -> None:
+        loaded.update((r.record_id, r) for r in store.load_records_by_id(graph, ids - set(loaded)))
+
+    def partners(ids: set[str]) -> set[str]:
+        return {x for e in edges.values() if e["review"] and (e["a"] in ids or e["b"] in ids) for x in (e["a"], e["b"])}
+
+    read_edges(scope)
+    near = (partners(scope) | formerly) - scope
+    load(near)
+    reach = {x for x in near if x in loaded and names_no_one(loaded[x])}
+    while True:
+        nameless = reach | {x for x in scope if names_no_one(loaded[x])}
+        read_edges(nameless)
+        missing = (nameless | partners(nameless)) - scope - asked
+        if not missing:
+            return list(edges.values())
+        asked |= missing
+        more_previous, more_created = store.load_assignment_around(graph, missing)
+        previous.update(more_previous)
+        created_order.update(more_created)
+        grown = missing | set(more_previous)
+        load(grown)
+        scope.update(grown & set(loaded))
+        read_edges(scope)
+        reach = set()
 
 
 def _resolve_addresses(graph: Graph, run_id: str, full: bool) -> set[str]:

@@ -131,3 +131,34 @@ def test_an_incremental_run_moves_unchanged_people_when_their_address_merges(gra
     assert resolve(graph).mode == "incremental"
     assert len(places(graph)) == 1
     assert _resident_of(graph, "CSC:1") == _resident_of(graph, "CSC:2") == list(places(graph))
+
+
+def test_a_record_that_names_no_one_follows_who_else_it_could_be_incrementally_as_in_a_full_run(
+        graph: Graph, tmp_path: Path) -> None:
+    """A fire service visit to "Oddie" at an address joins the one Oddie known there, stands
+    alone once a relative is known there too, and joins again when the relative's record goes."""
+    home = {"address_line_1": "14 Park Road", "town": "Leeds", "postcode": "LS6 2AB"}
+    ann = {"source_person_id": "1", "given_name": "Ann", "family_name": "Oddie", "date_of_birth": "1950-03-04",
+           "sex": "F", **home}
+    beth = {"source_person_id": "1", "given_name": "Beth", "family_name": "Oddie", "date_of_birth": "1975-06-07",
+            "sex": "F", **home}
+    elsewhere = {"source_person_id": "2", "given_name": "Cal", "family_name": "Quinn", "date_of_birth": "1990-01-02",
+                 "address_line_1": "3 Mill Lane", "town": "Leeds", "postcode": "LS7 1AA"}
+    ingest_rows(graph, tmp_path, "CSC", [ann])
+    ingest_rows(graph, tmp_path, "FIRE", [{"source_person_id": "1", "family_name": "Oddie", "sex": "F", **home}])
+    assert resolve(graph).mode == "full"
+    assert _person(graph, "FIRE:1") == _person(graph, "CSC:1")
+
+    def settled(expected_people: int) -> None:
+        assert resolve(graph).mode == "incremental"
+        after = partition(links(graph))
+        assert len(after) == expected_people
+        resolve(graph, full=True, keep_model=True)
+        assert partition(links(graph)) == after
+
+    ingest_rows(graph, tmp_path, "POLICE", [beth])
+    settled(3)
+    assert len({_person(graph, r) for r in ("CSC:1", "FIRE:1", "POLICE:1")}) == 3
+    ingest_rows(graph, tmp_path, "POLICE", [elsewhere], mode="snapshot")  # Beth's record withdrawn
+    settled(2)
+    assert _person(graph, "FIRE:1") == _person(graph, "CSC:1")

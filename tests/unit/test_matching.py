@@ -153,6 +153,40 @@ def test_a_given_name_one_keystroke_out_after_its_first_letter_is_a_slip_not_a_t
     assert conflict(amy, rec("B:1", "ava", "khan", born))  # two letters wrong
 
 
+def _nameless(rid: str, family: str, **address: str) -> MatchRecord:
+    return rec(rid, "", family, **address)
+
+
+def test_a_record_that_names_no_one_joins_the_one_person_within_reach() -> None:
+    from matching.cluster import names_no_one
+
+    home = {"postcode": "LS6 2AB", "number": "14", "street": "park road"}
+    ann = [rec("A:1", "ann", "oddie", date(1950, 3, 4), **home), rec("B:1", "ann", "oddie", date(1950, 3, 4), **home)]
+    visit = _nameless("F:1", "oddie", **home)
+    assert names_no_one(visit) and not names_no_one(rec("F:2", "a", "oddie", **home))
+    records = {r.record_id: r for r in (*ann, visit)}
+    uncertain = [Link("A:1", "F:1", 1.0), Link("B:1", "F:1", 1.5)]
+    clusters = cluster(records, [Link("A:1", "B:1", 20.0)], records, uncertain=uncertain)
+    assert clusters == [["A:1", "B:1", "F:1"]]
+    # Without a review link it reaches no one; a reviewer's "not the same person" keeps it out.
+    assert sorted(cluster(records, [Link("A:1", "B:1", 20.0)], records)) == [["A:1", "B:1"], ["F:1"]]
+    assert sorted(cluster(records, [Link("A:1", "B:1", 20.0)], records, cannot_link=[("F:1", "B:1")],
+                          uncertain=uncertain)) == [["A:1", "B:1"], ["F:1"]]
+
+
+def test_a_record_that_names_no_one_with_two_people_in_reach_stays_alone() -> None:
+    home = {"postcode": "LS6 2AB", "number": "14", "street": "park road"}
+    ann, beth = rec("A:1", "ann", "oddie", date(1950, 3, 4), **home), rec("B:1", "beth", "oddie", date(1975, 6, 7), **home)
+    visit, again = _nameless("F:1", "oddie", **home), _nameless("F:2", "oddie", **home)
+    records = {r.record_id: r for r in (ann, beth, visit, again)}
+    clusters = cluster(records, [], records, uncertain=[Link("A:1", "F:1", 1.0), Link("B:1", "F:1", -1.0)])
+    assert sorted(clusters) == [["A:1"], ["B:1"], ["F:1"], ["F:2"]]
+    # Another record that names no one is not a person it could be: both join the one person.
+    clusters = cluster(records, [], records, uncertain=[Link("A:1", "F:1", 1.0), Link("F:1", "F:2", 3.0),
+                                                        Link("A:1", "F:2", 1.0)])
+    assert sorted(clusters) == [["A:1", "F:1", "F:2"], ["B:1"]]
+
+
 def test_reviewers_win_over_the_model() -> None:
     records = {r.record_id: r for r in (rec("A:1", "ann", "lee"), rec("B:1", "ann", "lee"), rec("C:1", "bo", "ray"))}
     clusters = cluster(records, [Link("A:1", "B:1", 30.0)], records,
