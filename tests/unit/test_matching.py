@@ -154,7 +154,7 @@ def test_a_given_name_one_keystroke_out_after_its_first_letter_is_a_slip_not_a_t
 
 
 def _nameless(rid: str, family: str, **address: str) -> MatchRecord:
-    return rec(rid, "", family, **address)
+    return rec(rid, "", family, sex="F", **address)
 
 
 def test_a_record_that_names_no_one_joins_the_one_person_within_reach() -> None:
@@ -172,6 +172,9 @@ def test_a_record_that_names_no_one_joins_the_one_person_within_reach() -> None:
     assert sorted(cluster(records, [Link("A:1", "B:1", 20.0)], records)) == [["A:1", "B:1"], ["F:1"]]
     assert sorted(cluster(records, [Link("A:1", "B:1", 20.0)], records, cannot_link=[("F:1", "B:1")],
                           uncertain=uncertain)) == [["A:1", "B:1"], ["F:1"]]
+    # Nor does it join a person one of whose records gives another sex.
+    records["B:1"] = rec("B:1", "ann", "oddie", date(1950, 3, 4), sex="M", **home)
+    assert sorted(cluster(records, [Link("A:1", "B:1", 20.0)], records, uncertain=uncertain)) == [["A:1", "B:1"], ["F:1"]]
 
 
 def test_a_record_that_names_no_one_with_two_people_in_reach_stays_alone() -> None:
