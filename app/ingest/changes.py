@@ -104,6 +104,10 @@ class ChunkWrites:
         return not any(vars(self).values())
 
 
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
 def _record_props(draft: RecordDraft, stored: dict[str, Any] | None) -> dict[str, Any]:
     stored = stored or {}
     variants = sorted(draft.name_variants | set(stored.get("name_variants") or ()))
@@ -135,28 +139,41 @@ def plan(
     stored_involvements: dict[str, dict[str, Any]],
     stored_links: dict[tuple[str, str], tuple[date | None, date | None]],
 ) -> ChunkWrites:
-    """Compare a folded chunk with the stored graph and keep only real changes."""
+    """Compare a folded chunk with the stored graph and keep only real changes.
+
+    Dates are compared as dates and written as ISO strings, which the statements turn back
+    into dates: the driver's own date conversion was a quarter of ingestion's Python time.
+    """
     writes = ChunkWrites()
     for rid, record in draft.records.items():
         stored = stored_records.get(rid)
         props = _record_props(record, stored)
         if stored is None:
-            writes.new_records.append(props)
+            target = writes.new_records
         elif stored.get("retired") or any(props[k] != stored.get(k) for k in (*RECORD_LISTS, "sex")):
-            writes.changed_records.append(props)
+            target = writes.changed_records
+        else:
+            continue
+        props["dobs"] = props["dob_text"].split()
+        target.append(props)
     for iid, involvement in draft.involvements.items():
         props = {k: involvement[k] for k in ("id", "agency", "record_id", *INVOLVEMENT_FIELDS)}
         props["source_id"] = involvement["source_id"]
         stored = stored_involvements.get(iid)
         if stored is None:
-            writes.new_involvements.append(props)
+            target = writes.new_involvements
         elif stored.get("retired") or any(props[k] != stored.get(k) for k in (*INVOLVEMENT_FIELDS, "record_id")):
-            writes.changed_involvements.append(props)
+            target = writes.changed_involvements
+        else:
+            continue
+        props["start"], props["last_contact"] = _iso(props["start"]), _iso(props["last_contact"])
+        target.append(props)
     for (rid, address_id), span in draft.links.items():
         before = stored_links.get((rid, address_id))
         merged = _span(*span, *before) if before else span
         if before is None or merged != before:
-            writes.links.append({"record_id": rid, "address_id": address_id, "first_seen": merged[0], "last_seen": merged[1]})
+            writes.links.append({"record_id": rid, "address_id": address_id,
+                                 "first_seen": _iso(merged[0]), "last_seen": _iso(merged[1])})
     linked = {link["address_id"] for link in writes.links}
     writes.addresses = [address for address_id, address in draft.addresses.items() if address_id in linked]
     return writes
