@@ -142,7 +142,8 @@ def plan(
     """Compare a folded chunk with the stored graph and keep only real changes.
 
     Dates are compared as dates and written as ISO strings, which the statements turn back
-    into dates: the driver's own date conversion was a quarter of ingestion's Python time.
+    into dates: the driver's own date conversion cost 7 of the 44 s of Python CPU that the
+    400k-row partnership load took.
     """
     writes = ChunkWrites()
     for rid, record in draft.records.items():
