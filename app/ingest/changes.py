@@ -155,7 +155,7 @@ def plan(
             target = writes.changed_records
         else:
             continue
-        props["dobs"] = props["dob_text"].split()
+        props["dobs"] = [day.isoformat() for day in props["dobs"]]
         target.append(props)
     for iid, involvement in draft.involvements.items():
         props = {k: involvement[k] for k in ("id", "agency", "record_id", *INVOLVEMENT_FIELDS)}

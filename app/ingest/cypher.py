@@ -30,7 +30,7 @@ CREATE_RECORDS = """
 MATCH (b:IngestBatch {id: $batch}), (a:Agency {code: $agency})
 UNWIND $records AS r
 CREATE (s:SourceRecord)
-SET s = r, s.dobs = [d IN r.dobs | date(d)], s.retired = false, s.needs_resolution = true,
+SET s = r {.*, dobs: [d IN r.dobs | date(d)]}, s.retired = false, s.needs_resolution = true,
     s.created_in = $batch, s.created_at = datetime(), s.updated_at = datetime()
 CREATE (a)-[:HOLDS]->(s)
 CREATE (s)-[:CHANGED_IN]->(b)
@@ -40,7 +40,7 @@ UPDATE_RECORDS = """
 MATCH (b:IngestBatch {id: $batch})
 UNWIND $records AS r
 MATCH (s:SourceRecord {id: r.id})
-SET s += r, s.dobs = [d IN r.dobs | date(d)], s.retired = false, s.retired_in = null, s.needs_resolution = true, s.updated_at = datetime()
+SET s += r {.*, dobs: [d IN r.dobs | date(d)]}, s.retired = false, s.retired_in = null, s.needs_resolution = true, s.updated_at = datetime()
 MERGE (s)-[:CHANGED_IN]->(b)
 """
 
@@ -63,7 +63,7 @@ MATCH (b:IngestBatch {id: $batch})
 UNWIND $involvements AS x
 MATCH (s:SourceRecord {id: x.record_id})
 CREATE (i:Involvement)
-SET i = x, i.start = date(x.start), i.last_contact = date(x.last_contact), i.retired = false, i.created_in = $batch
+SET i = x {.*, start: date(x.start), last_contact: date(x.last_contact)}, i.retired = false, i.created_in = $batch
 CREATE (s)-[:HAS_INVOLVEMENT]->(i)
 CREATE (i)-[:CHANGED_IN]->(b)
 """
@@ -74,7 +74,7 @@ UNWIND $involvements AS x
 MATCH (i:Involvement {id: x.id}), (s:SourceRecord {id: x.record_id})
 OPTIONAL MATCH (other:SourceRecord)-[old:HAS_INVOLVEMENT]->(i) WHERE other <> s
 DELETE old
-SET i += x, i.start = date(x.start), i.last_contact = date(x.last_contact), i.retired = false, i.retired_in = null
+SET i += x {.*, start: date(x.start), last_contact: date(x.last_contact)}, i.retired = false, i.retired_in = null
 MERGE (s)-[:HAS_INVOLVEMENT]->(i)
 MERGE (i)-[:CHANGED_IN]->(b)
 """
