@@ -33,6 +33,8 @@ class Settings:
     env: str = "production"
     host: str = "127.0.0.1"
     port: int = 8000
+    # Server processes: one per core, since each runs its requests' Python on one core at a time.
+    workers: int = 1
     # Authentication: who issues tokens and which keys sign them.
     jwt_issuer: str = "mast-local-issuer"
     jwt_audience: str = "mast-api"
@@ -93,6 +95,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         env=environ.get("MAST_ENV", "production"),
         host=environ.get("MAST_HOST", "127.0.0.1"),
         port=int(environ.get("MAST_PORT", "8000")),
+        workers=int(environ.get("MAST_WORKERS", str(os.cpu_count() or 1))),
         jwt_issuer=environ.get("MAST_JWT_ISSUER", "mast-local-issuer"),
         jwt_audience=environ.get("MAST_JWT_AUDIENCE", "mast-api"),
         jwks=environ.get("MAST_JWKS", ""),

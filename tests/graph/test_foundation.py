@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from app import local_neo4j
+from app.audit.log import verify_chain
+from app.auth.tokens import issue_token
 from app.db import Graph
 from app.settings import Settings
 from app.web import create_app
 from graph_schema.migrations import CODE_VERSION, SchemaTooNewError, graph_version, migrate
-from tests.conftest import start_test_server
+from tests.conftest import free_port, start_test_server
 
 
 def schema_names(graph: Graph) -> set[str]:
@@ -80,3 +88,46 @@ def test_readyz_reports_a_schema_behind_the_code(graph: Graph, settings: Setting
         assert "mast db migrate" in response.json()["reason"]
     finally:
         migrate(graph)
+
+
+def test_serve_runs_worker_processes_that_share_one_audit_chain(graph: Graph, settings: Settings,
+                                                                 tmp_path: Path) -> None:
+    """`mast serve --workers 2`: each worker builds the app from the environment, and their
+    audit events still form one unbroken chain."""
+    port = free_port()
+    env = {**os.environ, "NEO4J_URI": settings.neo4j_uri, "NEO4J_PASSWORD": settings.neo4j_password,
+           "MAST_STATE_DIR": str(settings.state_dir), "MAST_ENV": "test",
+           "MAST_PSEUDONYM_KEY": settings.pseudonym_key}
+    log_path = tmp_path / "serve.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen([str(Path(sys.executable).parent / "mast"), "serve", "--workers", "2",
+                                   "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(url, server)
+        token = issue_token(settings, subject="worker-test", role="practitioner", agency="CSC")
+        headers = {"Authorization": f"Bearer {token}", "X-MAST-Purpose": "test"}
+        query = {"query": 'query { searchPeople(name: "nobody known") { score } }'}
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            statuses = list(pool.map(lambda _: httpx.post(f"{url}/graphql", json=query, headers=headers).status_code,
+                                     range(24)))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert statuses == [200] * 24
+    assert log_path.read_text().count("Started server process") == 2
+    report = verify_chain(graph)
+    assert report.ok and report.checked == 24
+
+
+def _wait_ready(url: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert server.poll() is None, "mast serve exited"
+        try:
+            if httpx.get(f"{url}/readyz").status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("mast serve not ready within 60 s")

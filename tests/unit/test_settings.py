@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from app.settings import load_settings
@@ -50,3 +51,8 @@ def test_environment_overrides_everything(tmp_path: Path) -> None:
 
 def test_port_moves_the_default_uri(tmp_path: Path) -> None:
     assert load_settings({"MAST_STATE_DIR": str(tmp_path), "MAST_NEO4J_PORT": "7800"}).neo4j_uri == "bolt://127.0.0.1:7800"
+
+
+def test_one_server_process_per_core_unless_told(tmp_path: Path) -> None:
+    assert load_settings({"MAST_STATE_DIR": str(tmp_path)}).workers == (os.cpu_count() or 1)
+    assert load_settings({"MAST_STATE_DIR": str(tmp_path), "MAST_WORKERS": "3"}).workers == 3
