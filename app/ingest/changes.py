@@ -4,6 +4,12 @@ Rows that share ``source_person_id`` fold into one source record: their names be
 name variants, their dates of birth and NHS numbers its sets, their addresses its address
 history. Values already stored are kept (a delta adds aliases and history, never forgets
 them), so a row already loaded changes nothing and is not written again.
+
+Folding also works out every record's and involvement's properties as if the graph held
+nothing yet; ``plan`` redoes that only for the ids the graph already holds. Folding runs on
+the parsing thread and planning inside the chunk's transaction, whose thread is the load's
+critical path. Dates are ISO strings here, as they travel to Neo4j (the driver's own date
+conversion cost 7 of the 44 s of Python CPU that the 400k-row partnership load took).
 """
 
 from __future__ import annotations
@@ -45,6 +51,7 @@ class RecordDraft:
     dobs: set[date] = field(default_factory=set)
     nhs_numbers: set[str] = field(default_factory=set)
     sex: str | None = None
+    as_new: dict[str, Any] = field(default_factory=dict)  # the properties to write if nothing is stored
 
 
 @dataclass
@@ -52,7 +59,7 @@ class ChunkDraft:
     """A chunk of rows folded per record, involvement, address and record–address link."""
 
     records: dict[str, RecordDraft] = field(default_factory=dict)
-    involvements: dict[str, dict[str, Any]] = field(default_factory=dict)
+    involvements: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> properties to write
     addresses: dict[str, dict[str, Any]] = field(default_factory=dict)
     links: dict[tuple[str, str], tuple[date | None, date | None]] = field(default_factory=dict)
 
@@ -78,13 +85,17 @@ def fold(agency: str, rows: Iterable[CleanRow]) -> ChunkDraft:
             record.sex = row.sex
         involvement = row.involvement
         iid = f"{agency}:{involvement['source_id']}"
-        draft.involvements[iid] = {**involvement, "id": iid, "agency": agency, "record_id": rid}
+        draft.involvements[iid] = {**involvement, "id": iid, "agency": agency, "record_id": rid,
+                                   "start": _iso(involvement["start"]),
+                                   "last_contact": _iso(involvement["last_contact"])}
         if row.address:
             address_id = str(row.address["id"])
             draft.addresses.setdefault(address_id, row.address)
             seen = _span(involvement["start"], involvement["last_contact"])
             before = draft.links.get((rid, address_id))
             draft.links[(rid, address_id)] = _span(*seen, *before) if before else seen
+    for record in draft.records.values():
+        record.as_new = _record_props(record, None)
     return draft
 
 
@@ -109,9 +120,10 @@ def _iso(day: date | None) -> str | None:
 
 
 def _record_props(draft: RecordDraft, stored: dict[str, Any] | None) -> dict[str, Any]:
+    """The record's properties: the draft's values with any stored ones (dates as ISO strings)."""
     stored = stored or {}
     variants = sorted(draft.name_variants | set(stored.get("name_variants") or ()))
-    dobs = sorted(draft.dobs | set(stored.get("dobs") or ()))
+    dobs = sorted({d.isoformat() for d in draft.dobs} | set(stored.get("dobs") or ()))
     nhs_numbers = sorted(draft.nhs_numbers | set(stored.get("nhs_numbers") or ()))
     return {
         "id": draft.id,
@@ -120,7 +132,7 @@ def _record_props(draft: RecordDraft, stored: dict[str, Any] | None) -> dict[str
         "name_variants": variants,
         "names_text": names_text(variants),
         "dobs": dobs,
-        "dob_text": " ".join(d.isoformat() for d in dobs),
+        "dob_text": " ".join(dobs),
         "nhs_numbers": nhs_numbers,
         "nhs_text": " ".join(nhs_numbers),
         "sex": draft.sex or stored.get("sex"),
@@ -139,36 +151,23 @@ def plan(
     stored_involvements: dict[str, dict[str, Any]],
     stored_links: dict[tuple[str, str], tuple[date | None, date | None]],
 ) -> ChunkWrites:
-    """Compare a folded chunk with the stored graph and keep only real changes.
-
-    Dates are compared as dates and written as ISO strings, which the statements turn back
-    into dates: the driver's own date conversion cost 7 of the 44 s of Python CPU that the
-    400k-row partnership load took.
-    """
+    """Compare a folded chunk with the stored graph (dates as ISO strings) and keep only
+    real changes. The draft is left as it was, so a retried transaction can plan again."""
     writes = ChunkWrites()
     for rid, record in draft.records.items():
         stored = stored_records.get(rid)
-        props = _record_props(record, stored)
         if stored is None:
-            target = writes.new_records
-        elif stored.get("retired") or any(props[k] != stored.get(k) for k in (*RECORD_LISTS, "sex")):
-            target = writes.changed_records
-        else:
+            writes.new_records.append(record.as_new)
             continue
-        props["dobs"] = [day.isoformat() for day in props["dobs"]]
-        target.append(props)
-    for iid, involvement in draft.involvements.items():
-        props = {k: involvement[k] for k in ("id", "agency", "record_id", *INVOLVEMENT_FIELDS)}
-        props["source_id"] = involvement["source_id"]
+        props = _record_props(record, stored)
+        if stored.get("retired") or any(props[k] != stored.get(k) for k in (*RECORD_LISTS, "sex")):
+            writes.changed_records.append(props)
+    for iid, props in draft.involvements.items():
         stored = stored_involvements.get(iid)
         if stored is None:
-            target = writes.new_involvements
+            writes.new_involvements.append(props)
         elif stored.get("retired") or any(props[k] != stored.get(k) for k in (*INVOLVEMENT_FIELDS, "record_id")):
-            target = writes.changed_involvements
-        else:
-            continue
-        props["start"], props["last_contact"] = _iso(props["start"]), _iso(props["last_contact"])
-        target.append(props)
+            writes.changed_involvements.append(props)
     for (rid, address_id), span in draft.links.items():
         before = stored_links.get((rid, address_id))
         merged = _span(*span, *before) if before else span

@@ -6,7 +6,7 @@ CALL () {
   UNWIND $record_ids AS id
   MATCH (s:SourceRecord {id: id})
   RETURN collect({
-    id: s.id, name_variants: s.name_variants, dobs: s.dobs, nhs_numbers: s.nhs_numbers,
+    id: s.id, name_variants: s.name_variants, dobs: [d IN coalesce(s.dobs, []) | toString(d)], nhs_numbers: s.nhs_numbers,
     sex: s.sex, retired: s.retired,
     links: [(s)-[g:GAVE_ADDRESS]->(a:SourceAddress) | [a.id, g.first_seen, g.last_seen]]
   }) AS records
@@ -14,7 +14,7 @@ CALL () {
 CALL () {
   UNWIND $involvement_ids AS id
   MATCH (i:Involvement {id: id})
-  RETURN collect(i {.*}) AS involvements
+  RETURN collect(i {.*, start: toString(i.start), last_contact: toString(i.last_contact)}) AS involvements
 }
 RETURN records, involvements
 """

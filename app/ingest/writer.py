@@ -48,10 +48,8 @@ def _stored(tx: neo4j.ManagedTransaction, draft: ChunkDraft) -> tuple[dict, dict
     for record in row["records"]:
         for address_id, first_seen, last_seen in record.pop("links"):
             links[(record["id"], address_id)] = (_native(first_seen), _native(last_seen))
-        record["dobs"] = [d.to_native() for d in record["dobs"] or ()]
         records[record["id"]] = record
-    involvements = {i["id"]: {k: _native(v) for k, v in i.items()} for i in row["involvements"]}
-    return records, involvements, links
+    return records, {i["id"]: i for i in row["involvements"]}, links
 
 
 def apply_chunk(tx: neo4j.ManagedTransaction, context: BatchContext, draft: ChunkDraft) -> ChunkWrites:
