@@ -84,7 +84,9 @@ MATCH (p:Person {id: pid})
 RETURN pid,
   COLLECT {
     MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p)
-    RETURN {id: s.id, batches: COLLECT { MATCH (s)-[:CHANGED_IN]->(b:IngestBatch) RETURN b.id ORDER BY b.id }}
+    RETURN {id: s.id, batches: [s.created_in] + COLLECT {
+      MATCH (s)-[:CHANGED_IN]->(b:IngestBatch) WHERE b.id <> s.created_in RETURN b.id ORDER BY b.started_at, b.id
+    }}
   } AS batches,
   COLLECT {
     MATCH (a:SourceRecord)-[:RESOLVES_TO]->(p)

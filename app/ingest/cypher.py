@@ -26,14 +26,15 @@ ON CREATE SET b.source = $agency, b.mode = $mode, b.content_hash = $content_hash
               b.file_name = $file_name, b.started_at = datetime(), b.status = 'running'
 """
 
+# A node's lineage is the batch that created it (``created_in``) and every batch that changed
+# it later (CHANGED_IN): a relationship per created node doubled the load's relationships.
 CREATE_RECORDS = """
-MATCH (b:IngestBatch {id: $batch}), (a:Agency {code: $agency})
+MATCH (a:Agency {code: $agency})
 UNWIND $records AS r
 CREATE (s:SourceRecord)
 SET s = r {.*, dobs: [d IN r.dobs | date(d)]}, s.retired = false, s.needs_resolution = true,
     s.created_in = $batch, s.created_at = datetime(), s.updated_at = datetime()
 CREATE (a)-[:HOLDS]->(s)
-CREATE (s)-[:CHANGED_IN]->(b)
 """
 
 UPDATE_RECORDS = """
@@ -59,13 +60,11 @@ SET s.needs_resolution = true
 """
 
 CREATE_INVOLVEMENTS = """
-MATCH (b:IngestBatch {id: $batch})
 UNWIND $involvements AS x
 MATCH (s:SourceRecord {id: x.record_id})
 CREATE (i:Involvement)
 SET i = x {.*, start: date(x.start), last_contact: date(x.last_contact)}, i.retired = false, i.created_in = $batch
 CREATE (s)-[:HAS_INVOLVEMENT]->(i)
-CREATE (i)-[:CHANGED_IN]->(b)
 """
 
 UPDATE_INVOLVEMENTS = """
@@ -116,13 +115,13 @@ MATCH (b:IngestBatch {id: $batch})
 SET b += $summary, b.finished_at = datetime(), b.status = 'completed'
 """
 
-BATCH_CHANGE_COUNTS = """
+# Updated: changed by this batch after an earlier one created it, and not retired by it.
+# (What a batch created, its writer counts as it commits.)
+BATCH_UPDATE_COUNTS = """
 MATCH (b:IngestBatch {id: $batch})
 RETURN
-  COUNT { (s:SourceRecord)-[:CHANGED_IN]->(b) WHERE s.created_in = $batch } AS records_created,
   COUNT { (s:SourceRecord)-[:CHANGED_IN]->(b)
           WHERE s.created_in <> $batch AND coalesce(s.retired_in, '') <> $batch } AS records_updated,
-  COUNT { (i:Involvement)-[:CHANGED_IN]->(b) WHERE i.created_in = $batch } AS involvements_created,
   COUNT { (i:Involvement)-[:CHANGED_IN]->(b)
           WHERE i.created_in <> $batch AND coalesce(i.retired_in, '') <> $batch } AS involvements_updated
 """

@@ -11,19 +11,18 @@ import json
 import logging
 import re
 import uuid
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from app.db import Graph
 from app.ingest import cypher
-from app.ingest.changes import ChunkDraft, ChunkWrites, fold
+from app.ingest.changes import fold
 from app.ingest.contract import ID_COLUMN, MODES, ExtractRefused
 from app.ingest.extract import SourceRow, fields_from_mapping, inspect, rows
 from app.ingest.report import BatchReport
 from app.ingest.rows import CleanRow, Problem, clean
-from app.ingest.writer import BatchContext, apply_chunk
+from app.ingest.writer import BatchContext, ChunkWriter
 
 log = logging.getLogger(__name__)
 
@@ -137,42 +136,33 @@ def _ingest(
     context = BatchContext(batch, summary.source, summary.mode, summary.content_hash, file_name)
     seen_records: set[str] = set()
     seen_involvements: set[str] = set()
-    wrote = False
+    writer = ChunkWriter(graph, context)
+    retired = False
     with BatchReport(state_dir / "ingest" / batch) as report:
         summary.rejects_file, summary.warnings_file = str(report.rejects_path), str(report.warnings_path)
         try:
-            # The next chunk is parsed while the previous one is written: Python and Neo4j
-            # each get a core. Writes stay in file order and at most two chunks are held.
-            with ThreadPoolExecutor(max_workers=1) as writer:
-                pending: Future[ChunkWrites] | None = None
+            with writer:  # chunks are parsed on this thread while earlier ones are written on others
                 for chunk in _chunks(source, report, summary, keep_problems, progress):
                     summary.rows_landed += len(chunk)
                     draft = fold(summary.source, chunk)
                     if summary.mode == "snapshot":
                         seen_records.update(draft.records)
                         seen_involvements.update(draft.involvements)
-                    if pending is not None:
-                        wrote = not pending.result().empty or wrote
-                    pending = writer.submit(_write_chunk, graph, context, draft)
-                if pending is not None:
-                    wrote = not pending.result().empty or wrote
+                    writer.submit(draft)
+                writer.finish()
             if summary.mode == "snapshot":
-                wrote = _retire(graph, context, summary, seen_records, seen_involvements) or wrote
+                retired = _retire(graph, context, summary, seen_records, seen_involvements)
         except Exception:
-            if wrote:
+            if writer.wrote or retired:
                 graph.run("MATCH (b:IngestBatch {id: $batch}) SET b.status = 'failed'", batch=batch)
             raise
         summary.rows_rejected, summary.fields_dropped = report.rejected, report.dropped
-        _record_batch(graph, context, summary, wrote)
+        summary.records_created, summary.involvements_created = writer.records_created, writer.involvements_created
+        _record_batch(graph, context, summary, writer.wrote or retired)
         report.write_summary(summary.to_dict())
     log.info("ingest %s: batch %s read %d landed %d rejected %d", summary.source, summary.batch_id,
              summary.rows_read, summary.rows_landed, summary.rows_rejected)
     return summary
-
-
-def _write_chunk(graph: Graph, context: BatchContext, draft: ChunkDraft) -> ChunkWrites:
-    with graph.session() as session:
-        return session.execute_write(apply_chunk, context, draft)
 
 
 def _retire(graph: Graph, context: BatchContext, summary: IngestSummary,
@@ -199,7 +189,7 @@ def _record_batch(graph: Graph, context: BatchContext, summary: IngestSummary, w
             summary.unchanged_since_batch = previous[0]["id"]
             return
         graph.run(cypher.ENSURE_BATCH, **context.params())
-    counts = graph.run(cypher.BATCH_CHANGE_COUNTS, batch=context.batch)[0]
+    counts = graph.run(cypher.BATCH_UPDATE_COUNTS, batch=context.batch)[0]
     for name, value in counts.items():
         setattr(summary, name, value)
     summary.batch_id = context.batch

@@ -15,6 +15,7 @@ from app.db import Graph
 from app.ingest.contract import ExtractRefused
 from app.ingest.pipeline import ingest_file, ingest_rows
 from app.settings import Settings
+from resolvers.data import lineage
 
 HEADER = "source_person_id,given_name,family_name,date_of_birth,nhs_number,address_line_1,town,postcode,involvement_type,involvement_start,status\n"
 
@@ -167,6 +168,40 @@ def test_a_delta_updates_and_queues_only_what_changed(graph: Graph, tmp_path: Pa
     assert record(graph, "CSC:P1")["needs_resolution"] is False
     assert record(graph, "CSC:P2")["needs_resolution"] is True
     assert sorted(record(graph, "CSC:P2")["name_variants"]) == sorted(["Ben||Ray", "Benjamin||Ray"])
+
+
+def test_lineage_is_the_creating_batch_then_each_batch_that_changed_the_record(graph: Graph, tmp_path: Path) -> None:
+    first = ingest_file(graph, tmp_path, "CSC", write(tmp_path / "a.csv", HEADER + "P1,Amy,Jones,,,,,,,,\nP2,Ben,Ray,,,,,,,,\n"))
+    second = ingest_file(graph, tmp_path, "CSC", write(tmp_path / "b.csv", HEADER + "P2,Benjamin,Ray,,,,,,,,\n"))
+    graph.run("CREATE (:Person {id: 'P-lineage'}) WITH * MATCH (s:SourceRecord), (p:Person {id: 'P-lineage'}) "
+              "CREATE (s)-[:RESOLVES_TO]->(p)")
+    batches = lineage(graph, ["P-lineage"])["P-lineage"]["batches"]
+    assert batches == {"CSC:P1": [first.batch_id], "CSC:P2": [first.batch_id, second.batch_id]}
+
+
+def test_chunks_written_side_by_side_land_as_one_load(graph: Graph, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunks of two rows: a person's rows fall in different chunks and households share
+    addresses across chunks, while one chunk commits as the next runs its statements."""
+    monkeypatch.setattr(importlib.import_module("app.ingest.pipeline"), "CHUNK_ROWS", 2)
+    people = [("P1", "Amy", "Jones", "1 Park Road"), ("P2", "Ben", "Ray", "2 Park Road"),
+              ("P3", "Cat", "Lee", "1 Park Road"), ("P1", "Amelia", "Jones", "1 Park Road"),
+              ("P4", "Dan", "Ray", "2 Park Road"), ("P2", "Ben", "Ray", "3 Mill Lane"),
+              ("P5", "Eve", "Lee", "1 Park Road"), ("P6", "Fay", "Ray", "2 Park Road"),
+              ("P1", "Amy", "Jones", "3 Mill Lane")]
+    text = "source_person_id,involvement_id,given_name,family_name,address_line_1,postcode,involvement_start\n" + "".join(
+        f"{pid},I{n},{given},{family},{street},LS6 2AB,2024-01-{n + 1:02d}\n"
+        for n, (pid, given, family, street) in enumerate(people))
+    summary = ingest_file(graph, tmp_path, "CSC", write(tmp_path / "chunks.csv", text))
+    assert (summary.records_created, summary.records_updated, summary.involvements_created) == (6, 0, 9)
+    assert (count(graph, "SourceRecord"), count(graph, "Involvement"), count(graph, "SourceAddress")) == (6, 9, 3)
+    assert record(graph, "CSC:P1")["name_variants"] == ["Amelia||Jones", "Amy||Jones"]
+    links = graph.run("MATCH (:SourceRecord {id: 'CSC:P1'})-[g:GAVE_ADDRESS]->(a) RETURN count(g) AS n")
+    assert links == [{"n": 2}]
+    before = graph_dump(graph)
+    again = ingest_file(graph, tmp_path, "CSC", write(tmp_path / "again.csv", text.replace("\n", "\r\n")))
+    assert (again.records_created, again.records_updated, again.involvements_created) == (0, 0, 0)
+    assert [row for row in graph_dump(graph) if "IngestBatch" not in row] == [r for r in before if "IngestBatch" not in r]
 
 
 def test_snapshot_retires_absent_records_and_involvements_without_deleting(graph: Graph, tmp_path: Path) -> None:
