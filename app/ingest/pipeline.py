@@ -11,6 +11,7 @@ import json
 import logging
 import re
 import uuid
+import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
@@ -97,7 +98,13 @@ def ingest_rows(
 
 def _chunks(source: Iterator[SourceRow], report: BatchReport, summary: IngestSummary,
             keep_problems: int, progress: Callable[[int], None] | None) -> Iterator[list[CleanRow]]:
-    chunk: list[CleanRow] = []
+    """Clean rows in chunks that take turns between two halves of the records (split by a
+    hash of the id), so that consecutive chunks share no record and the writer need not
+    wait for one chunk's commit before starting the next. A record's rows keep their file
+    order. A half that grows to twice a chunk while the other fills (a file of few records)
+    goes out of turn, so memory stays bounded."""
+    halves: list[list[CleanRow]] = [[], []]
+    turn = 0
     for row in source:
         summary.rows_read += 1
         result = clean(row)
@@ -108,14 +115,17 @@ def _chunks(source: Iterator[SourceRow], report: BatchReport, summary: IngestSum
             for problem in result.dropped:
                 report.drop(problem)
                 _keep(summary, problem, "dropped", keep_problems)
-            chunk.append(result)
-        if len(chunk) >= CHUNK_ROWS:
-            yield chunk
-            chunk = []
+            halves[zlib.crc32(result.source_person_id.encode()) & 1].append(result)
+        full = turn if len(halves[turn]) >= CHUNK_ROWS else 1 - turn
+        if len(halves[full]) >= CHUNK_ROWS * (1 if full == turn else 2):
+            yield halves[full]
+            halves[full] = []
+            turn = 1 - full
         if progress:
             progress(1)
-    if chunk:
-        yield chunk
+    for half in (halves[turn], halves[1 - turn]):
+        if half:
+            yield half
 
 
 def _keep(summary: IngestSummary, problem: Problem, kind: str, limit: int) -> None:

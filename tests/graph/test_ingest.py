@@ -258,3 +258,21 @@ def test_cli_exit_status_and_json_summary(graph: Graph, settings: Settings, tmp_
     result = runner.invoke(cli.main, ["ingest", "--source", "CSC", str(bad)])
     assert result.exit_code == 2
     assert "refused: the file has no header row" in result.output
+
+
+def test_chunks_alternate_between_halves_of_the_records_and_stay_bounded(monkeypatch: pytest.MonkeyPatch,
+                                                                           tmp_path: Path) -> None:
+    pipeline = importlib.import_module("app.ingest.pipeline")
+    monkeypatch.setattr(pipeline, "CHUNK_ROWS", 3)
+    many = HEADER + "".join(f"P{n},Amy,Jones,,,,,,,,\n" for n in range(40))
+    summary = pipeline.IngestSummary(None, "CSC", "delta", "")
+    with pipeline.BatchReport(tmp_path / "many") as report:
+        chunks = [[row.source_person_id for row in chunk] for chunk in
+                  pipeline._chunks(pipeline.rows(pipeline.inspect(write(tmp_path / "many.csv", many))), report, summary, 0, None)]
+    assert sorted(pid for chunk in chunks for pid in chunk) == sorted(f"P{n}" for n in range(40))
+    assert all(set(a).isdisjoint(b) for a, b in zip(chunks, chunks[1:]))
+    one = HEADER + "".join(f"P1,Amy,Jones,,,,,,Visit {n},,\n" for n in range(40))
+    with pipeline.BatchReport(tmp_path / "one") as report:
+        sizes = [len(chunk) for chunk in
+                 pipeline._chunks(pipeline.rows(pipeline.inspect(write(tmp_path / "one.csv", one))), report, summary, 0, None)]
+    assert sum(sizes) == 40 and max(sizes) <= 6
