@@ -33,7 +33,8 @@ class Settings:
     env: str = "production"
     host: str = "127.0.0.1"
     port: int = 8000
-    # Server processes: one per core, since each runs its requests' Python on one core at a time.
+    # Server processes; from the environment, one per core unless MAST_WORKERS says otherwise,
+    # since a process runs its requests' Python on one core at a time.
     workers: int = 1
     # Authentication: who issues tokens and which keys sign them.
     jwt_issuer: str = "mast-local-issuer"
