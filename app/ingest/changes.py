@@ -23,6 +23,7 @@ from matching.normalise import clean_name
 from app.ingest.rows import CleanRow
 
 RECORD_LISTS = ("name_variants", "dobs", "nhs_numbers")
+Span = tuple[str | None, str | None]  # first and last seen, as ISO dates
 
 
 def record_id(agency: str, source_person_id: str) -> str:
@@ -61,10 +62,11 @@ class ChunkDraft:
     records: dict[str, RecordDraft] = field(default_factory=dict)
     involvements: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> properties to write
     addresses: dict[str, dict[str, Any]] = field(default_factory=dict)
-    links: dict[tuple[str, str], tuple[date | None, date | None]] = field(default_factory=dict)
+    links: dict[tuple[str, str], Span] = field(default_factory=dict)
 
 
-def _span(*days: date | None) -> tuple[date | None, date | None]:
+def _span(*days: str | None) -> Span:
+    """The first and last of ISO dates (which sort as the dates do)."""
     known = [d for d in days if d is not None]
     return (min(known), max(known)) if known else (None, None)
 
@@ -85,13 +87,13 @@ def fold(agency: str, rows: Iterable[CleanRow]) -> ChunkDraft:
             record.sex = row.sex
         involvement = row.involvement
         iid = f"{agency}:{involvement['source_id']}"
-        draft.involvements[iid] = {**involvement, "id": iid, "agency": agency, "record_id": rid,
-                                   "start": _iso(involvement["start"]),
-                                   "last_contact": _iso(involvement["last_contact"])}
+        props = draft.involvements[iid] = {**involvement, "id": iid, "agency": agency, "record_id": rid,
+                                           "start": _iso(involvement["start"]),
+                                           "last_contact": _iso(involvement["last_contact"])}
         if row.address:
             address_id = str(row.address["id"])
             draft.addresses.setdefault(address_id, row.address)
-            seen = _span(involvement["start"], involvement["last_contact"])
+            seen = _span(props["start"], props["last_contact"])
             before = draft.links.get((rid, address_id))
             draft.links[(rid, address_id)] = _span(*seen, *before) if before else seen
     for record in draft.records.values():
@@ -149,7 +151,7 @@ def plan(
     draft: ChunkDraft,
     stored_records: dict[str, dict[str, Any]],
     stored_involvements: dict[str, dict[str, Any]],
-    stored_links: dict[tuple[str, str], tuple[date | None, date | None]],
+    stored_links: dict[tuple[str, str], Span],
 ) -> ChunkWrites:
     """Compare a folded chunk with the stored graph (dates as ISO strings) and keep only
     real changes. The draft is left as it was, so a retried transaction can plan again."""
@@ -173,7 +175,7 @@ def plan(
         merged = _span(*span, *before) if before else span
         if before is None or merged != before:
             writes.links.append({"record_id": rid, "address_id": address_id,
-                                 "first_seen": _iso(merged[0]), "last_seen": _iso(merged[1])})
+                                 "first_seen": merged[0], "last_seen": merged[1]})
     linked = {link["address_id"] for link in writes.links}
     writes.addresses = [address for address_id, address in draft.addresses.items() if address_id in linked]
     return writes

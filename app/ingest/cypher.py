@@ -8,7 +8,7 @@ CALL () {
   RETURN collect({
     id: s.id, name_variants: s.name_variants, dobs: [d IN coalesce(s.dobs, []) | toString(d)], nhs_numbers: s.nhs_numbers,
     sex: s.sex, retired: s.retired,
-    links: [(s)-[g:GAVE_ADDRESS]->(a:SourceAddress) | [a.id, g.first_seen, g.last_seen]]
+    links: [(s)-[g:GAVE_ADDRESS]->(a:SourceAddress) | [a.id, toString(g.first_seen), toString(g.last_seen)]]
   }) AS records
 }
 CALL () {

@@ -17,7 +17,7 @@ import neo4j
 
 from app.db import Graph
 from app.ingest import cypher
-from app.ingest.changes import ChunkDraft, ChunkWrites, plan
+from app.ingest.changes import ChunkDraft, ChunkWrites, Span, plan
 
 
 @dataclass(frozen=True)
@@ -38,20 +38,16 @@ class BatchContext:
         }
 
 
-def _native(value: Any) -> Any:
-    return value.to_native() if isinstance(value, neo4j.time.Date) else value
-
-
 def _stored(tx: neo4j.ManagedTransaction, draft: ChunkDraft) -> tuple[dict, dict, dict]:
     """What the graph holds for the chunk's records, their address links and involvements, in one round trip."""
     row = tx.run(
         cypher.STORED_STATE, record_ids=list(draft.records), involvement_ids=list(draft.involvements)
     ).single(strict=True)
     records: dict[str, dict[str, Any]] = {}
-    links: dict[tuple[str, str], tuple[Any, Any]] = {}
+    links: dict[tuple[str, str], Span] = {}
     for record in row["records"]:
         for address_id, first_seen, last_seen in record.pop("links"):
-            links[(record["id"], address_id)] = (_native(first_seen), _native(last_seen))
+            links[(record["id"], address_id)] = (first_seen, last_seen)
         records[record["id"]] = record
     return records, {i["id"]: i for i in row["involvements"]}, links
 
