@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 
-from starlette.concurrency import run_in_threadpool
 
 from app.audit.events import AuditEvent
 from app.auth.verify import Principal
+from app.blocking import run_blocking
 from app.db import Graph
 from app.pseudonyms import Pseudonymiser
 from app.settings import Settings
@@ -111,4 +111,4 @@ class RequestContext:
 
     async def read(self, function: Callable[..., T], *args: Any) -> T:
         """Run a blocking graph call in a worker thread so concurrent requests do not queue."""
-        return await run_in_threadpool(function, *args)
+        return await run_blocking(function, *args)

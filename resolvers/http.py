@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import Message, Receive, Scope, Send
@@ -17,6 +16,7 @@ from cross_web import HTTPException
 from app.audit.log import AuditWriteError, append_event
 from app.auth.middleware import principal_from_request
 from app.auth.verify import TokenVerifier
+from app.blocking import run_blocking
 from app.pseudonyms import Pseudonymiser, pseudonym_key
 from app.settings import Settings
 from resolvers.context import PURPOSE_HEADER, RequestContext
@@ -111,7 +111,7 @@ class MastGraphQL(GraphQL):
             response = PlainTextResponse(error.reason, status_code=error.status_code)
         if context.audit.touched:
             try:
-                await run_in_threadpool(append_event, context.graph, context.audit.event(principal, context.purpose))
+                await run_blocking(append_event, context.graph, context.audit.event(principal, context.purpose))
             except AuditWriteError:
                 log.error("audit write failed for subject %s; response withheld", principal.subject)
                 return JSONResponse({"errors": [{"message": "Internal error."}]}, status_code=500)

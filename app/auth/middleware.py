@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from app.auth.verify import AuthenticationError, Principal, TokenVerifier
+from app.blocking import run_blocking
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ async def principal_from_request(request: Request, verifier: TokenVerifier) -> P
     if principal is not None:
         return principal
     try:
-        return await run_in_threadpool(verifier.verify, token.strip())
+        return await run_blocking(verifier.verify, token.strip())
     except AuthenticationError as error:
         log.info("bearer token refused: %s", error)
         raise _unauthorised() from error
