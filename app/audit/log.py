@@ -55,14 +55,27 @@ def _append_all(graph: Graph, events: list[AuditEvent], head: Head) -> tuple[lis
     with graph.session() as session:
         for _ in range(MAX_ATTEMPTS):
             rows, stored = _chained(events, times, head)
-            result = session.run(cypher.APPEND_AT_HEAD, genesis=GENESIS_HASH, expected_seq=head[0],
-                                 expected_hash=head[1], events=rows, seq=stored[-1].seq, hash=stored[-1].hash)
-            record = result.single(strict=True)
-            result.consume()  # the statement's commit is confirmed with its summary
+            try:
+                result = session.run(cypher.APPEND_AT_HEAD, genesis=GENESIS_HASH, expected_seq=head[0],
+                                     expected_hash=head[1], events=rows, seq=stored[-1].seq, hash=stored[-1].hash)
+                record = result.single(strict=True)
+                result.consume()  # the statement's commit is confirmed with its summary
+            except neo4j.exceptions.ConstraintError:
+                # Another process took the same head between the statement's two comparisons.
+                moved = _head(session)
+                if moved == head:
+                    raise AuditWriteError("an event already holds the sequence number after the chain's head")
+                head = moved
+                continue
             head = (record["seq"], record["hash"])
             if record["appended"]:
                 return stored, head
     raise AuditWriteError(f"audit head still moving after {MAX_ATTEMPTS} attempts")
+
+
+def _head(session: neo4j.Session) -> Head:
+    record = session.run(cypher.HEAD).single()
+    return (record["seq"], record["hash"]) if record else (0, GENESIS_HASH)
 
 
 @dataclass
@@ -170,8 +183,8 @@ def verify_chain(graph: Graph) -> ChainReport:
         if event_hash(event.seq, at_iso, event, prev_hash) != event.hash:
             return ChainReport(False, checked, event.seq, "its content does not match its hash")
         expected_seq, prev_hash = event.seq + 1, event.hash
-    head = graph.run_once(cypher.HEAD)
-    head_seq, head_hash = (head[0]["seq"], head[0]["hash"]) if head else (0, GENESIS_HASH)
+    with graph.session(default_access_mode=neo4j.READ_ACCESS) as session:
+        head_seq, head_hash = _head(session)
     if head_seq != expected_seq - 1 or head_hash != prev_hash:
         return ChainReport(False, checked, expected_seq, "the log ends before its recorded head")
     return ChainReport(True, checked, None, "intact")

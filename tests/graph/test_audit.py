@@ -64,6 +64,17 @@ def test_appends_from_separate_processes_interleave_into_one_chain(graph: Graph,
     assert verify_chain(graph).ok
 
 
+def test_a_head_moved_back_is_refused_not_forked(graph: Graph, settings: Settings) -> None:
+    """The head's comparisons pass when someone has moved it back over stored events; the
+    unique sequence number still refuses a second event 2, so the append fails loudly."""
+    first, _ = append_event(graph, event()), append_event(graph, event())
+    graph.run("MATCH (h:AuditHead) SET h.seq = 1, h.hash = $hash", hash=first.hash)  # test-only tampering
+    with Graph(settings) as fresh:  # a process that has not appended yet takes the head as stored
+        with pytest.raises(AuditWriteError):
+            append_event(fresh, event("mallory"))
+    assert [r["subject"] for r in graph.run("MATCH (e:AuditEvent) RETURN e.subject AS subject")] == ["alice"] * 2
+
+
 def test_an_event_that_cannot_be_stored_fails_alone_or_with_its_group_never_silently(graph: Graph) -> None:
     """Appends made together share a transaction: whoever returns was committed, whoever
     raised is absent, and nobody waits for ever behind a failed write."""
