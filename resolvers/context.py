@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 
-
 from app.audit.events import AuditEvent
 from app.auth.verify import Principal
 from app.blocking import run_blocking
