@@ -57,7 +57,7 @@ def persons(graph: Graph, ids: Sequence[str], pseudonymous: bool, params: Mappin
     """Each requested id (superseded ids included) to its surviving person's data; a headline
     row has the records only (no ``involvements`` or ``addresses`` keys)."""
     query = _PERSONS[(pseudonymous, headline)]
-    return {row["requested"]: _person_dates(row) for row in read(graph, query, ids=list(ids), **params)}
+    return {row["requested"]: _person_dates(row) for row in single_list(graph, query, ids=list(ids), **params)}
 
 
 def _person_dates(row: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ lives elsewhere and is known to POLICE only.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import httpx
 import pytest
@@ -210,11 +210,13 @@ def errors_at(body: dict[str, Any]) -> dict[str, str]:
 def statements(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every statement the resolvers read with, in order, for tests that count round trips."""
     seen: list[str] = []
-    real = data.read
 
-    def counting(graph: Any, query: str, **params: Any) -> list[dict[str, Any]]:
-        seen.append(query)
-        return real(graph, query, **params)
+    def counted(real: Callable[..., list[Any]]) -> Callable[..., list[Any]]:
+        def counting(graph: Any, query: str, **params: Any) -> list[Any]:
+            seen.append(query)
+            return real(graph, query, **params)
+        return counting
 
-    monkeypatch.setattr(data, "read", counting)
+    monkeypatch.setattr(data, "read", counted(data.read))
+    monkeypatch.setattr(data, "single_list", counted(data.single_list))
     return seen
