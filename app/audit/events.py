@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 GENESIS_HASH = "0" * 64
@@ -37,8 +37,9 @@ class StoredEvent(AuditEvent):
 
 
 def event_hash(seq: int, at_iso: str, event: AuditEvent, prev_hash: str) -> str:
-    body = {k: v for k, v in asdict(event).items() if k not in ("seq", "at", "prev_hash", "hash")}
-    body = {k: list(v) if isinstance(v, tuple) else v for k, v in body.items()}
+    # The event's own fields, read directly: dataclasses.asdict deep-copies every value first.
+    values = {f.name: getattr(event, f.name) for f in fields(AuditEvent)}
+    body = {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}
     canonical = json.dumps({"seq": seq, "at": at_iso, "event": body, "prev": prev_hash},
                            sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
