@@ -20,10 +20,6 @@ from app.audit import cypher
 from app.audit.events import GENESIS_HASH, AuditEvent, StoredEvent, event_hash
 from app.db import Graph
 
-# Each attempt that finds the head moved learns where it now is, so only another process
-# appending between every one of our attempts could exhaust these.
-MAX_ATTEMPTS = 20
-
 Head = tuple[int, str]  # the last event's seq and hash
 
 
@@ -47,30 +43,16 @@ def _chained(events: list[AuditEvent], times: list[datetime], head: Head) -> tup
     return rows, stored
 
 
-def _append_all(graph: Graph, events: list[AuditEvent], head: Head) -> tuple[list[StoredEvent], Head]:
-    """Commit ``events`` after the chain's head, guessed to be ``head``: one auto-commit
-    statement, repeated from the head it reports while the guess was stale. Returns the
-    stored events and the new head."""
+def _append_all(graph: Graph, events: list[AuditEvent]) -> list[StoredEvent]:
+    """Commit ``events`` after the chain's head, in one transaction that locks the head before
+    reading it (see ``cypher.LOCK_HEAD``). One attempt: whatever fails, nothing was written."""
     times = [datetime.now(timezone.utc) for _ in events]
-    with graph.session() as session:
-        for _ in range(MAX_ATTEMPTS):
-            rows, stored = _chained(events, times, head)
-            try:
-                result = session.run(cypher.APPEND_AT_HEAD, genesis=GENESIS_HASH, expected_seq=head[0],
-                                     expected_hash=head[1], events=rows, seq=stored[-1].seq, hash=stored[-1].hash)
-                record = result.single(strict=True)
-                result.consume()  # the statement's commit is confirmed with its summary
-            except neo4j.exceptions.ConstraintError:
-                # Another process took the same head between the statement's two comparisons.
-                moved = _head(session)
-                if moved == head:
-                    raise AuditWriteError("an event already holds the sequence number after the chain's head")
-                head = moved
-                continue
-            head = (record["seq"], record["hash"])
-            if record["appended"]:
-                return stored, head
-    raise AuditWriteError(f"audit head still moving after {MAX_ATTEMPTS} attempts")
+    with graph.session() as session, session.begin_transaction() as tx:
+        head = tx.run(cypher.LOCK_HEAD, genesis=GENESIS_HASH).single(strict=True)
+        rows, stored = _chained(events, times, (head["seq"], head["hash"]))
+        tx.run(cypher.APPEND, events=rows, seq=stored[-1].seq, hash=stored[-1].hash).consume()
+        tx.commit()
+    return stored
 
 
 def _head(session: neo4j.Session) -> Head:
@@ -95,7 +77,6 @@ class _GroupCommit:
         self._changed = threading.Condition()
         self._waiting: list[_Waiting] = []
         self._writing = False
-        self._head: Head = (0, GENESIS_HASH)  # where this process last saw the chain end; only the writer uses it
 
     def append(self, graph: Graph, event: AuditEvent) -> StoredEvent:
         mine = _Waiting(event)
@@ -117,7 +98,7 @@ class _GroupCommit:
         written: list[StoredEvent] = []
         failure = AuditWriteError("audit event not written")
         try:
-            written, self._head = _append_all(graph, [w.event for w in group], self._head)
+            written = _append_all(graph, [w.event for w in group])
         except Exception as error:  # whatever went wrong, every waiter must hear of it
             failure = AuditWriteError(f"audit event not written: {type(error).__name__}")
             failure.__cause__ = error
