@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from click.testing import CliRunner
 
+from app.audit import log as audit_log
 from app.audit.events import AuditEvent
 from app.audit.log import AuditWriteError, append_event, people_viewed_by, query_events, verify_chain, viewers_of
 from app.db import Graph
@@ -43,6 +44,16 @@ def test_a_deleted_event_is_found_in_the_middle_and_at_the_end(graph: Graph) -> 
     assert verify_chain(graph).first_broken_seq == 4
     graph.run("MATCH (e:AuditEvent {seq: 2}) DELETE e")
     assert verify_chain(graph).first_broken_seq == 2
+
+
+def test_verify_reads_the_log_in_pages(graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long log is read a page at a time; a break is found wherever the pages fall."""
+    monkeypatch.setattr(audit_log, "VERIFY_PAGE", 3)
+    for _ in range(7):
+        append_event(graph, event())
+    assert verify_chain(graph).ok and verify_chain(graph).checked == 7
+    graph.run("MATCH (e:AuditEvent {seq: 6}) SET e.purpose = 'curiosity'")  # test-only tampering
+    assert verify_chain(graph).first_broken_seq == 6
 
 
 def test_concurrent_appends_get_consecutive_seqs(graph: Graph) -> None:
