@@ -39,7 +39,8 @@ WHERE ($subject IS NULL OR e.subject = $subject)
   AND ($start IS NULL OR e.at >= datetime($start))
   AND ($end IS NULL OR e.at <= datetime($end))
   AND ($after_seq IS NULL OR e.seq > $after_seq)
-RETURN e {.*, at: toString(e.at)} AS e ORDER BY e.seq LIMIT $limit
+WITH e ORDER BY e.seq LIMIT $limit
+RETURN e {.*, at: toString(e.at)} AS e
 """
 
 PEOPLE_VIEWED_BY = """
