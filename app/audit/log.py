@@ -22,6 +22,10 @@ from app.db import Graph
 
 Head = tuple[int, str]  # the last event's seq and hash
 VERIFY_PAGE = 5000  # events read per statement by verify_chain
+# A group's transaction holds the head's lock across a round trip to this process. Should a
+# process stall while holding it, Neo4j ends each waiting transaction after this long, so
+# the requests behind it fail, as a request whose event cannot be written must, not hang.
+APPEND_TIMEOUT_S = 10.0
 
 
 class AuditWriteError(RuntimeError):
@@ -48,7 +52,7 @@ def _append_all(graph: Graph, events: list[AuditEvent]) -> list[StoredEvent]:
     """Commit ``events`` after the chain's head, in one transaction that locks the head before
     reading it (see ``cypher.LOCK_HEAD``). One attempt: whatever fails, nothing was written."""
     times = [datetime.now(timezone.utc) for _ in events]
-    with graph.session() as session, session.begin_transaction() as tx:
+    with graph.session() as session, session.begin_transaction(timeout=APPEND_TIMEOUT_S) as tx:
         head = tx.run(cypher.LOCK_HEAD, genesis=GENESIS_HASH).single(strict=True)
         rows, stored = _chained(events, times, (head["seq"], head["hash"]))
         tx.run(cypher.APPEND, events=rows, seq=stored[-1].seq, hash=stored[-1].hash).consume()

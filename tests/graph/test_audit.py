@@ -85,6 +85,20 @@ def test_a_head_moved_back_is_refused_not_forked(graph: Graph) -> None:
     assert [r["subject"] for r in graph.run("MATCH (e:AuditEvent) RETURN e.subject AS subject")] == ["alice"] * 2
 
 
+def test_an_append_that_cannot_take_the_head_in_time_fails(graph: Graph, settings: Settings,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer stalled while holding the head does not hang everyone behind it."""
+    append_event(graph, event())
+    monkeypatch.setattr(audit_log, "APPEND_TIMEOUT_S", 1.0)
+    with Graph(settings) as stalled, stalled.session() as session, session.begin_transaction() as holder:
+        holder.run("MATCH (h:AuditHead) SET h.locked_at = datetime()").consume()
+        with pytest.raises(AuditWriteError):
+            append_event(graph, event("bob"))
+    append_event(graph, event("carol"))
+    assert [e.subject for e in query_events(graph)] == ["alice", "carol"]
+    assert verify_chain(graph).ok
+
+
 def test_an_event_that_cannot_be_stored_fails_alone_or_with_its_group_never_silently(graph: Graph) -> None:
     """Appends made together share a transaction: whoever returns was committed, whoever
     raised is absent, and nobody waits for ever behind a failed write."""
