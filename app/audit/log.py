@@ -127,7 +127,7 @@ _group_commits_lock = threading.Lock()
 
 def append_event(graph: Graph, event: AuditEvent) -> StoredEvent:
     """Write one event, committed before this returns (shared with any events appended at
-    the same moment). Only an attempt that wrote nothing is ever repeated."""
+    the same moment); AuditWriteError when it was not."""
     with _group_commits_lock:
         group_commit = _group_commits.setdefault(graph, _GroupCommit())
     return group_commit.append(graph, event)
