@@ -10,6 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import Any
 
 GENESIS_HASH = "0" * 64
 
@@ -36,10 +37,14 @@ class StoredEvent(AuditEvent):
     hash: str = ""
 
 
-def event_hash(seq: int, at_iso: str, event: AuditEvent, prev_hash: str) -> str:
-    # The event's own fields, read directly: dataclasses.asdict deep-copies every value first.
-    values = {f.name: getattr(event, f.name) for f in fields(AuditEvent)}
-    body = {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}
+def event_body(event: AuditEvent) -> dict[str, Any]:
+    """The event's own fields as they are stored and hashed, tuples as lists. Read field by
+    field: dataclasses.asdict deep-copies every value first."""
+    return {f.name: list(v) if isinstance(v := getattr(event, f.name), tuple) else v for f in fields(AuditEvent)}
+
+
+def event_hash(seq: int, at_iso: str, body: dict[str, Any], prev_hash: str) -> str:
+    """The hash of an event's ``event_body`` at its place in the chain."""
     canonical = json.dumps({"seq": seq, "at": at_iso, "event": body, "prev": prev_hash},
                            sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()

@@ -17,7 +17,7 @@ from typing import Any, Iterator
 import neo4j
 
 from app.audit import cypher
-from app.audit.events import GENESIS_HASH, AuditEvent, StoredEvent, event_hash
+from app.audit.events import GENESIS_HASH, AuditEvent, StoredEvent, event_body, event_hash
 from app.db import Graph
 
 Head = tuple[int, str]  # the last event's seq and hash
@@ -39,11 +39,10 @@ def _chained(events: list[AuditEvent], times: list[datetime], head: Head) -> tup
     stored: list[StoredEvent] = []
     for event, at in zip(events, times):
         seq += 1
-        digest = event_hash(seq, at.isoformat(), event, prev_hash)
-        values = {f.name: getattr(event, f.name) for f in fields(AuditEvent)}
-        rows.append({**{k: list(v) if isinstance(v, tuple) else v for k, v in values.items()},
-                     "seq": seq, "at": at.isoformat(), "prev_hash": prev_hash, "hash": digest})
-        stored.append(StoredEvent(**values, seq=seq, at=at, prev_hash=prev_hash, hash=digest))
+        body = event_body(event)
+        digest = event_hash(seq, at.isoformat(), body, prev_hash)
+        rows.append({**body, "seq": seq, "at": at.isoformat(), "prev_hash": prev_hash, "hash": digest})
+        stored.append(StoredEvent(**vars(event), seq=seq, at=at, prev_hash=prev_hash, hash=digest))
         prev_hash = digest
     return rows, stored
 
@@ -58,11 +57,6 @@ def _append_all(graph: Graph, events: list[AuditEvent]) -> list[StoredEvent]:
         tx.run(cypher.APPEND, events=rows, seq=stored[-1].seq, hash=stored[-1].hash).consume()
         tx.commit()
     return stored
-
-
-def _head(session: neo4j.Session) -> Head:
-    record = session.run(cypher.HEAD).single()
-    return (record["seq"], record["hash"]) if record else (0, GENESIS_HASH)
 
 
 @dataclass
@@ -173,11 +167,11 @@ def verify_chain(graph: Graph) -> ChainReport:
         if event.prev_hash != prev_hash:
             return ChainReport(False, checked, event.seq, "does not chain to the event before it")
         at_iso = event.at.astimezone(timezone.utc).isoformat()
-        if event_hash(event.seq, at_iso, event, prev_hash) != event.hash:
+        if event_hash(event.seq, at_iso, event_body(event), prev_hash) != event.hash:
             return ChainReport(False, checked, event.seq, "its content does not match its hash")
         expected_seq, prev_hash = event.seq + 1, event.hash
-    with graph.session(default_access_mode=neo4j.READ_ACCESS) as session:
-        head_seq, head_hash = _head(session)
+    head = graph.run_once(cypher.HEAD)
+    head_seq, head_hash = (head[0]["seq"], head[0]["hash"]) if head else (0, GENESIS_HASH)
     if head_seq != expected_seq - 1 or head_hash != prev_hash:
         return ChainReport(False, checked, expected_seq, "the log ends before its recorded head")
     return ChainReport(True, checked, None, "intact")
