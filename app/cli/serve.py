@@ -8,6 +8,7 @@ import uvicorn
 from app.auth.verify import AuthenticationError
 from app.settings import get_settings
 from app.web import create_app
+from app.worker_pool import WorkerExited, serve_workers
 
 
 @click.command()
@@ -22,7 +23,12 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
         app = create_app(settings)  # refuses bad auth settings here, before any worker starts
     except AuthenticationError as error:
         raise click.ClickException(str(error)) from error
-    workers = workers or settings.workers
-    target = "app.web:create_app" if workers > 1 else app  # each worker builds its app from the environment
-    uvicorn.run(target, factory=workers > 1, host=host or settings.host, port=port or settings.port,
-                workers=workers)
+    host, port, workers = host or settings.host, port or settings.port, workers or settings.workers
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port)
+        return
+    click.echo(f"{workers} worker processes on {host}:{port}, one listening socket each")
+    try:
+        serve_workers(host, port, workers)
+    except WorkerExited as error:
+        raise click.ClickException(str(error)) from error

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import subprocess
 import sys
 import time
@@ -90,18 +92,24 @@ def test_readyz_reports_a_schema_behind_the_code(graph: Graph, settings: Setting
         migrate(graph)
 
 
+def _serve_env(settings: Settings) -> dict[str, str]:
+    return {**os.environ, "NEO4J_URI": settings.neo4j_uri, "NEO4J_PASSWORD": settings.neo4j_password,
+            "MAST_STATE_DIR": str(settings.state_dir), "MAST_ENV": "test", "MAST_PSEUDONYM_KEY": settings.pseudonym_key}
+
+
+def _start_serve(settings: Settings, port: int, log_path: Path) -> subprocess.Popen[bytes]:
+    with log_path.open("w") as log:
+        return subprocess.Popen([str(Path(sys.executable).parent / "mast"), "serve", "--workers", "2",
+                                 "--port", str(port)], env=_serve_env(settings), stdout=log, stderr=subprocess.STDOUT)
+
+
 def test_serve_runs_worker_processes_that_share_one_audit_chain(graph: Graph, settings: Settings,
-                                                                 tmp_path: Path) -> None:
+                                                                tmp_path: Path) -> None:
     """`mast serve --workers 2`: each worker builds the app from the environment, and their
     audit events still form one unbroken chain."""
     port = free_port()
-    env = {**os.environ, "NEO4J_URI": settings.neo4j_uri, "NEO4J_PASSWORD": settings.neo4j_password,
-           "MAST_STATE_DIR": str(settings.state_dir), "MAST_ENV": "test",
-           "MAST_PSEUDONYM_KEY": settings.pseudonym_key}
     log_path = tmp_path / "serve.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen([str(Path(sys.executable).parent / "mast"), "serve", "--workers", "2",
-                                   "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = _start_serve(settings, port, log_path)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(url, server)
@@ -114,10 +122,53 @@ def test_serve_runs_worker_processes_that_share_one_audit_chain(graph: Graph, se
     finally:
         server.terminate()
         server.wait(timeout=30)
+    assert server.returncode == 0
     assert statuses == [200] * 24
     assert log_path.read_text().count("Started server process") == 2
     report = verify_chain(graph)
     assert report.ok and report.checked == 24
+
+
+def test_serve_stops_every_worker_when_one_dies(graph: Graph, settings: Settings, tmp_path: Path) -> None:
+    """A dead worker's share of connections would go unanswered: the whole server stops, and
+    says so with a non-zero exit, so a supervisor restarts it."""
+    port = free_port()
+    server = _start_serve(settings, port, tmp_path / "serve.log")
+    try:
+        _wait_ready(f"http://127.0.0.1:{port}", server)
+        workers = [pid for pid in _children(server.pid)
+                   if b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        assert len(workers) == 2
+        os.kill(workers[0], signal.SIGKILL)
+        assert server.wait(timeout=30) == 1
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+    assert "a worker process stopped" in (tmp_path / "serve.log").read_text()
+
+
+def test_serve_refuses_a_port_another_program_holds(settings: Settings, tmp_path: Path) -> None:
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        server = _start_serve(settings, held.getsockname()[1], tmp_path / "serve.log")
+        assert server.wait(timeout=60) == 1
+    log = (tmp_path / "serve.log").read_text()
+    assert "cannot listen on 127.0.0.1" in log and "a worker process stopped with exit code 3" in log
+
+
+def _children(pid: int) -> list[int]:
+    """Process ids whose parent is ``pid`` (read from /proc: Linux only, like SO_REUSEPORT)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
 
 
 def _wait_ready(url: str, server: subprocess.Popen[bytes]) -> None:
