@@ -17,6 +17,7 @@ from multiprocessing.connection import wait
 from types import FrameType
 
 import uvicorn
+from uvicorn.config import STARTUP_FAILURE
 
 log = logging.getLogger("uvicorn.error")  # configured by uvicorn.Config in each worker
 
@@ -29,7 +30,7 @@ class _Stop(Exception):
     """SIGINT or SIGTERM reached the parent."""
 
 
-def listening_socket(host: str, port: int) -> socket.socket:
+def _listening_socket(host: str, port: int) -> socket.socket:
     """A socket of the port's reuse group: bound by every worker, each accepting its share."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -43,10 +44,10 @@ def _serve_one(host: str, port: int) -> None:
     """One worker: its own socket, and its own app built from the environment."""
     config = uvicorn.Config("app.web:create_app", factory=True, host=host, port=port)
     try:
-        sock = listening_socket(host, port)
+        sock = _listening_socket(host, port)
     except OSError as error:
         log.error("cannot listen on %s:%d: %s", host, port, error)
-        raise SystemExit(3) from error
+        raise SystemExit(STARTUP_FAILURE) from error  # uvicorn's own code for this
     uvicorn.Server(config).run(sockets=[sock])
 
 
