@@ -92,15 +92,13 @@ def test_readyz_reports_a_schema_behind_the_code(graph: Graph, settings: Setting
         migrate(graph)
 
 
-def _serve_env(settings: Settings) -> dict[str, str]:
-    return {**os.environ, "NEO4J_URI": settings.neo4j_uri, "NEO4J_PASSWORD": settings.neo4j_password,
-            "MAST_STATE_DIR": str(settings.state_dir), "MAST_ENV": "test", "MAST_PSEUDONYM_KEY": settings.pseudonym_key}
-
-
 def _start_serve(settings: Settings, port: int, log_path: Path) -> subprocess.Popen[bytes]:
+    """`mast serve --workers 2` on ``port`` against the test graph, its output in ``log_path``."""
+    env = {**os.environ, "NEO4J_URI": settings.neo4j_uri, "NEO4J_PASSWORD": settings.neo4j_password,
+           "MAST_STATE_DIR": str(settings.state_dir), "MAST_ENV": "test", "MAST_PSEUDONYM_KEY": settings.pseudonym_key}
     with log_path.open("w") as log:
         return subprocess.Popen([str(Path(sys.executable).parent / "mast"), "serve", "--workers", "2",
-                                 "--port", str(port)], env=_serve_env(settings), stdout=log, stderr=subprocess.STDOUT)
+                                 "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def test_serve_runs_worker_processes_that_share_one_audit_chain(graph: Graph, settings: Settings,
