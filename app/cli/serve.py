@@ -8,7 +8,7 @@ import uvicorn
 from app.auth.verify import AuthenticationError
 from app.settings import get_settings
 from app.web import create_app
-from app.worker_pool import WorkerExited, serve_workers
+from app.worker_pool import WorkerExited, listen, serve_workers
 
 
 @click.command()
@@ -27,8 +27,12 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     if workers == 1:
         uvicorn.run(app, host=host, port=port)
         return
-    click.echo(f"{workers} worker processes on {host}:{port}, one listening socket each")
     try:
-        serve_workers(host, port, workers)
+        listener = listen(host, port)
+    except OSError as error:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error}") from error
+    click.echo(f"{workers} worker processes on {host}:{port}, connections dealt to them in turn")
+    try:
+        serve_workers(listener, workers)
     except WorkerExited as error:
         raise click.ClickException(str(error)) from error
