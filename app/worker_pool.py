@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import logging
 import multiprocessing
 import signal
 import socket
@@ -22,8 +21,6 @@ from multiprocessing.connection import wait
 from types import FrameType
 
 import uvicorn
-
-log = logging.getLogger("uvicorn.error")  # configured by uvicorn.Config in each worker
 
 
 class WorkerExited(RuntimeError):
@@ -105,7 +102,7 @@ def _deal(listener: socket.socket, channels: Iterator[socket.socket]) -> None:
 def serve_workers(listener: socket.socket, count: int) -> None:
     """Deal ``listener``'s connections to ``count`` workers until a signal stops them all, or
     one of them stops by itself (then the others are stopped too and ``WorkerExited`` says
-    which exit code it gave)."""
+    which exit code it gave). The listener is closed when the pool stops."""
     context = multiprocessing.get_context("spawn")
     pairs = [socket.socketpair() for _ in range(count)]
     workers = [context.Process(target=_serve_one, args=(theirs,), name=f"mast-worker-{n}")
