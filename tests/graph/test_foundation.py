@@ -134,8 +134,7 @@ def test_serve_stops_every_worker_when_one_dies(graph: Graph, settings: Settings
     server = _start_serve(settings, port, tmp_path / "serve.log")
     try:
         _wait_ready(f"http://127.0.0.1:{port}", server)
-        workers = [pid for pid in _children(server.pid)
-                   if b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        workers = _workers(server.pid)
         assert len(workers) == 2
         os.kill(workers[0], signal.SIGKILL)
         assert server.wait(timeout=30) == 1
@@ -155,8 +154,7 @@ def test_serve_deals_connections_to_workers_in_turn(graph: Graph, settings: Sett
     try:
         _wait_ready(f"http://127.0.0.1:{port}", server)
         assert [client.get("/healthz").status_code for client in clients] == [200] * 4
-        workers = [pid for pid in _children(server.pid)
-                   if b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        workers = _workers(server.pid)
         assert sorted(_connections_held(pid, port) for pid in workers) == [2, 2]
     finally:
         for client in clients:
@@ -189,16 +187,17 @@ def test_serve_refuses_a_port_another_program_holds(settings: Settings, tmp_path
     assert "cannot listen on 127.0.0.1" in (tmp_path / "serve.log").read_text()
 
 
-def _children(pid: int) -> list[int]:
-    """Process ids whose parent is ``pid`` (read from /proc: Linux only)."""
+def _workers(pid: int) -> list[int]:
+    """The worker processes of the server ``pid``: its children but multiprocessing's resource
+    tracker (read from /proc: Linux only)."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid and b"resource_tracker" not in (stat.parent / "cmdline").read_bytes():
+                found.append(int(stat.parent.name))
         except OSError:
             continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
     return found
 
 
