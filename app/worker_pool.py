@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import multiprocessing
 import signal
 import socket
@@ -21,6 +22,8 @@ from multiprocessing.connection import wait
 from types import FrameType
 
 import uvicorn
+
+log = logging.getLogger(__name__)
 
 
 class WorkerExited(RuntimeError):
@@ -83,8 +86,10 @@ def listen(host: str, port: int) -> socket.socket:
 
 
 def _deal(listener: socket.socket, channels: Iterator[socket.socket]) -> None:
-    """Hand every waiting connection to the next worker. A connection dealt to a worker that
-    has just died is closed; the pool then stops on that worker's sentinel."""
+    """Hand every waiting connection to the next worker. A connection that cannot be handed
+    over is closed, and the pool goes on: its worker has just died (the pool then stops on
+    that worker's sentinel), or, for a user without CAP_SYS_RESOURCE, more connections are
+    in flight to the workers than the open-file limit allows (ETOOMANYREFS)."""
     while True:
         try:
             connection, _ = listener.accept()
@@ -95,8 +100,8 @@ def _deal(listener: socket.socket, channels: Iterator[socket.socket]) -> None:
         with connection:
             try:
                 socket.send_fds(next(channels), [b"c"], [connection.fileno()])
-            except BrokenPipeError:
-                pass
+            except OSError as error:
+                log.warning("a connection was closed unserved: %s", error.strerror)
 
 
 def serve_workers(listener: socket.socket, count: int) -> None:
