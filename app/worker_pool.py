@@ -20,6 +20,7 @@ import socket
 from collections.abc import Iterator
 from multiprocessing.connection import wait
 from types import FrameType
+from typing import Any
 
 import uvicorn
 
@@ -41,6 +42,7 @@ class _DealtServer(uvicorn.Server):
     def __init__(self, config: uvicorn.Config, channel: socket.socket) -> None:
         super().__init__(config)
         self._channel = channel
+        self._handing: set[asyncio.Task[Any]] = set()  # the loop holds tasks only weakly
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets=[])
@@ -62,7 +64,9 @@ class _DealtServer(uvicorn.Server):
                 self.should_exit = True
                 return
             for fd in fds:
-                loop.create_task(loop.connect_accepted_socket(self._protocol, socket.socket(fileno=fd)))
+                task = loop.create_task(loop.connect_accepted_socket(self._protocol, socket.socket(fileno=fd)))
+                self._handing.add(task)
+                task.add_done_callback(self._handing.discard)
 
     def _protocol(self) -> asyncio.Protocol:
         """What uvicorn's own listener builds for each connection it accepts."""
