@@ -1,9 +1,10 @@
 """Ordered, idempotent schema migrations, and the version the graph records.
 
-Each migration is a list of Cypher schema statements that are safe to run again
-(``IF NOT EXISTS``). The graph keeps the highest applied version on a single
-``:SchemaVersion`` node, so ``migrate`` applies only what is missing and the service can
-refuse a graph whose schema is newer than this code knows.
+Each migration is a list of Cypher statements that are safe to run again: schema
+statements (``IF NOT EXISTS``), and merges that fill a new structure from the data already
+held. The graph keeps the highest applied version on a single ``:SchemaVersion`` node, so
+``migrate`` applies only what is missing and the service can refuse a graph whose schema
+is newer than this code knows.
 """
 
 from __future__ import annotations
@@ -69,6 +70,16 @@ MIGRATIONS: tuple[Migration, ...] = (
         4,
         "audit chain head: unique, so concurrent first appends cannot create two heads",
         ("CREATE CONSTRAINT audit_head_id IF NOT EXISTS FOR (n:AuditHead) REQUIRE n.id IS UNIQUE",),
+    ),
+    Migration(
+        5,
+        "name tokens: the vocabulary search expands typed names against, one node per token",
+        (
+            "CREATE CONSTRAINT name_token_text IF NOT EXISTS FOR (n:NameToken) REQUIRE n.text IS UNIQUE",
+            # The tokens of records ingested before ingestion kept the vocabulary.
+            "MATCH (s:SourceRecord) UNWIND split(s.names_text, ' ') AS text "
+            "WITH DISTINCT text WHERE text <> '' MERGE (:NameToken {text: text})",
+        ),
     ),
 )
 

@@ -116,6 +116,10 @@ class ChunkWrites:
     def empty(self) -> bool:
         return not any(vars(self).values())
 
+    def name_tokens(self) -> set[str]:
+        """Every name token of the records written: search's vocabulary must hold them."""
+        return {token for record in (*self.new_records, *self.changed_records) for token in record["names_text"].split()}
+
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None

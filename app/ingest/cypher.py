@@ -126,3 +126,11 @@ RETURN
   COUNT { (i:Involvement)-[:CHANGED_IN]->(b)
           WHERE i.created_in <> $batch AND coalesce(i.retired_in, '') <> $batch } AS involvements_updated
 """
+
+# Search expands a typed name against every token the records hold (app/search.py). A
+# token is merged in the transaction that stores the first record holding it, so no
+# committed record has a token search cannot reach.
+MERGE_NAME_TOKENS = """
+UNWIND $tokens AS text
+MERGE (:NameToken {text: text})
+"""

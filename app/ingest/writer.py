@@ -52,8 +52,10 @@ def _stored(tx: neo4j.ManagedTransaction, draft: ChunkDraft) -> tuple[dict, dict
     return records, {i["id"]: i for i in row["involvements"]}, links
 
 
-def apply_chunk(tx: neo4j.ManagedTransaction, context: BatchContext, draft: ChunkDraft) -> ChunkWrites:
-    """Plan and write one chunk inside the caller's transaction; returns what was written."""
+def apply_chunk(tx: neo4j.ManagedTransaction, context: BatchContext, draft: ChunkDraft,
+                known_tokens: frozenset[str]) -> ChunkWrites:
+    """Plan and write one chunk inside the caller's transaction; returns what was written.
+    ``known_tokens`` are name tokens already committed, which need no merge."""
     records, involvements, links = _stored(tx, draft)
     writes = plan(draft, records, involvements, links)
     if writes.empty:
@@ -71,6 +73,9 @@ def apply_chunk(tx: neo4j.ManagedTransaction, context: BatchContext, draft: Chun
     for query, name, rows in steps:
         if rows:
             tx.run(query, {**params, name: rows}).consume()
+    # Last: a token another open chunk is creating waits for that chunk's commit.
+    if tokens := sorted(writes.name_tokens() - known_tokens):
+        tx.run(cypher.MERGE_NAME_TOKENS, tokens=tokens).consume()
     return writes
 
 
@@ -105,6 +110,7 @@ class ChunkWriter:
         self.wrote = False
         self.records_created = 0
         self.involvements_created = 0
+        self._committed_tokens: set[str] = set()  # by this batch's chunks: later ones need not merge them
 
     def submit(self, draft: ChunkDraft) -> None:
         """Start writing ``draft``; raises the error of any earlier chunk that failed."""
@@ -115,7 +121,8 @@ class ChunkWriter:
                 self._in_flight[-1].statements_done.wait()
             self._collect(keep=1)
         done = threading.Event()
-        self._in_flight.append(_InFlight(draft, done, self._threads.submit(self._write, draft, done)))
+        known = frozenset(self._committed_tokens)
+        self._in_flight.append(_InFlight(draft, done, self._threads.submit(self._write, draft, done, known)))
 
     def finish(self) -> None:
         """Wait for every chunk's commit; raises the first failure."""
@@ -144,10 +151,11 @@ class ChunkWriter:
         self.wrote = self.wrote or not writes.empty
         self.records_created += len(writes.new_records)
         self.involvements_created += len(writes.new_involvements)
+        self._committed_tokens |= writes.name_tokens()
 
-    def _write(self, draft: ChunkDraft, statements_done: threading.Event) -> ChunkWrites:
+    def _write(self, draft: ChunkDraft, statements_done: threading.Event, known_tokens: frozenset[str]) -> ChunkWrites:
         def work(tx: neo4j.ManagedTransaction) -> ChunkWrites:
-            writes = apply_chunk(tx, self._context, draft)
+            writes = apply_chunk(tx, self._context, draft, known_tokens)
             statements_done.set()
             return writes
 

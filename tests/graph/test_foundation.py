@@ -20,6 +20,7 @@ from app import local_neo4j
 from app.audit.log import verify_chain
 from app.auth.tokens import issue_token
 from app.db import Graph
+from app.ingest.pipeline import ingest_rows
 from app.settings import Settings
 from app.web import create_app
 from graph_schema.migrations import CODE_VERSION, SchemaTooNewError, graph_version, migrate
@@ -38,6 +39,17 @@ def test_migrations_applied_twice_change_nothing(graph: Graph) -> None:
     assert migrate(graph) == []
     assert schema_names(graph) == before
     assert graph.run("MATCH (v:SchemaVersion) RETURN count(v) AS n")[0]["n"] == 1
+
+
+def test_the_search_vocabulary_migration_fills_it_from_records_already_held(graph: Graph, tmp_path: Path) -> None:
+    ingest_rows(graph, tmp_path, "CSC", [{"source_person_id": "c1", "given_name": "Amy", "family_name": "Jones"}])
+    graph.run("MATCH (t:NameToken) DELETE t")  # as a graph loaded before the vocabulary was kept
+    graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = 4")
+    try:
+        assert [m.version for m in migrate(graph)] == [5]
+    finally:
+        graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = $v", v=CODE_VERSION)
+    assert sorted(row["text"] for row in graph.run("MATCH (t:NameToken) RETURN t.text AS text")) == ["amy", "jones"]
 
 
 def test_newer_schema_is_refused(graph: Graph, settings: Settings) -> None:

@@ -204,6 +204,21 @@ def test_chunks_written_side_by_side_land_as_one_load(graph: Graph, tmp_path: Pa
     assert [row for row in graph_dump(graph) if "IngestBatch" not in row] == [r for r in before if "IngestBatch" not in r]
 
 
+def test_every_name_token_stored_is_in_the_search_vocabulary_once(graph: Graph, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunks of two rows written side by side share tokens; a delta's alias adds its own."""
+    monkeypatch.setattr(importlib.import_module("app.ingest.pipeline"), "CHUNK_ROWS", 2)
+    rows = "P1,Amy,Jones\nP2,Ben,Ray\nP3,Dan,Ray\nP4,Fay,Ray\nP5,Amy,Ray\n"
+    ingest_file(graph, tmp_path, "CSC", write(tmp_path / "a.csv", "source_person_id,given_name,family_name\n" + rows))
+
+    def vocabulary() -> list[str]:
+        return sorted(row["text"] for row in graph.run("MATCH (t:NameToken) RETURN t.text AS text"))
+
+    assert vocabulary() == ["amy", "ben", "dan", "fay", "jones", "ray"]
+    ingest_file(graph, tmp_path, "CSC", write(tmp_path / "b.csv", "source_person_id,given_name,family_name\nP2,Benjamin,Rae\n"))
+    assert vocabulary() == ["amy", "ben", "benjamin", "dan", "fay", "jones", "rae", "ray"]
+
+
 def test_snapshot_retires_absent_records_and_involvements_without_deleting(graph: Graph, tmp_path: Path) -> None:
     ingest_file(graph, tmp_path, "FIRE", write(tmp_path / "a.csv", HEADER + "P1,Amy,Jones,,,,,,Visit,,\nP2,Ben,Ray,,,,,,Visit,,\n"))
     ingest_file(graph, tmp_path, "POLICE", write(tmp_path / "p.csv", HEADER + "X1,Cat,Lee,,,,,,,,\n"))
