@@ -5,19 +5,25 @@ records, pull candidates from the full-text and postcode indexes, and rank them 
 from __future__ import annotations
 
 import re
+import threading
+import weakref
 from datetime import date
 
 from app.db import Graph
 from matching import normalise as norm
 from matching.search import Candidate, Scored, SearchQuery, name_tokens, rank
+from matching.vocabulary import NameVocabulary
 from resolvers import cypher
-from resolvers.data import single_list
+from resolvers.data import read, single_list
 
 # Candidates each source (names, keys, postcode) may offer for ranking: enough to fill the
 # page several times over; the full-text index returns its best-scoring hits first.
 MIN_CANDIDATES = 40
 CANDIDATES_PER_RESULT = 4
 EXACT_BOOST = 3
+# Name tokens a search looks up: a name has a handful; a pasted paragraph must not build a
+# query over Lucene's limit of 1,024 terms (each token brings up to 50 neighbours).
+MAX_NAME_TOKENS = 12
 _LUCENE_SAFE = re.compile(r"[^a-z0-9]")
 
 
@@ -60,18 +66,20 @@ def full_postcode(raw: str) -> str:
         raise InvalidSearch(f"postcode: {error}") from error
 
 
-def names_lucene(tokens: tuple[str, ...]) -> str:
-    """Each cleaned token exactly (boosted) and one edit away, plus the formal names it may
-    stand for, e.g. ``smyth^3 smyth~1 bill william``. Without the boost, full-text scoring
-    prefers a two-token record one letter off to the exact record that also has a middle name."""
+def names_lucene(tokens: tuple[str, ...], vocabulary: NameVocabulary) -> str:
+    """Each cleaned token exactly (boosted), the stored tokens one edit away, and the formal
+    names it may stand for, e.g. ``smyth^3 smith smythe bill william``. Without the boost,
+    full-text scoring prefers a two-token record one letter off to the exact record that
+    also has a middle name. Tokens under four letters get no neighbours: "al" is one edit
+    from dozens of names."""
     terms: dict[str, None] = {}
-    for token in tokens:
+    for token in tokens[:MAX_NAME_TOKENS]:
         safe = _LUCENE_SAFE.sub("", token)
         if not safe:
             continue
         terms[f"{safe}^{EXACT_BOOST}"] = None
         if len(safe) >= 4:
-            terms[f"{safe}~1"] = None
+            terms.update(dict.fromkeys(vocabulary.neighbours(safe)))
         for root in sorted(norm.given_name_roots(token)):
             root = _LUCENE_SAFE.sub("", root)
             if root and root != safe:
@@ -97,20 +105,69 @@ def keys_lucene(query: SearchQuery) -> str:
     return " OR ".join(terms)
 
 
-def _candidates(graph: Graph, statement: str, **params: object) -> list[Candidate]:
+class StoredNameTokens:
+    """This process's copy of the graph's name tokens, as a vocabulary to expand typed names
+    against. Ingestion adds a ``NameToken`` for every token it stores and nothing removes
+    one, so their number tells whether the copy is current: every name search reads it
+    with its candidates."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._vocabulary: NameVocabulary | None = None
+
+    def current(self, graph: Graph) -> NameVocabulary:
+        return self._vocabulary or self.replace(graph, None)
+
+    def replace(self, graph: Graph, stale: NameVocabulary | None) -> NameVocabulary:
+        """A fresh copy, unless another thread has already replaced ``stale``."""
+        with self._lock:
+            if self._vocabulary is stale:
+                self._vocabulary = NameVocabulary(single_list(graph, cypher.NAME_TOKENS))
+            return self._vocabulary
+
+
+_copies: "weakref.WeakKeyDictionary[Graph, StoredNameTokens]" = weakref.WeakKeyDictionary()
+_copies_lock = threading.Lock()
+
+
+def _copy_of_name_tokens(graph: Graph) -> StoredNameTokens:
+    with _copies_lock:
+        return _copies.setdefault(graph, StoredNameTokens())
+
+
+def _as_candidates(rows: list[list]) -> list[Candidate]:
     return [Candidate(record_id, person_id, names or (), tuple(map(date.fromisoformat, dobs)), nhs or (), postcodes)
-            for record_id, person_id, names, dobs, nhs, postcodes in single_list(graph, statement, **params)]
+            for record_id, person_id, names, dobs, nhs, postcodes in rows]
+
+
+def _candidates(graph: Graph, statement: str, **params: object) -> list[Candidate]:
+    return _as_candidates(single_list(graph, statement, **params))
+
+
+def _name_candidates(graph: Graph, query: SearchQuery, limit: int) -> list[Candidate]:
+    """Candidates by name, the typed tokens expanded against this process's copy of the
+    stored ones; run again with a fresh copy when the graph holds tokens the copy lacks."""
+    statement = cypher.candidate_rows(cypher.SEARCH_BY_NAMES, query.parts, name_tokens=True)
+    copy = _copy_of_name_tokens(graph)
+    vocabulary = copy.current(graph)
+    terms = names_lucene(query.name_tokens, vocabulary)
+    if not terms:
+        return []
+    row = read(graph, statement, terms=terms, limit=limit)[0]
+    if row["name_tokens"] != vocabulary.size:
+        vocabulary = copy.replace(graph, vocabulary)
+        row = read(graph, statement, terms=names_lucene(query.name_tokens, vocabulary), limit=limit)[0]
+    return _as_candidates(row["candidates"])
 
 
 def candidates(graph: Graph, query: SearchQuery, first: int) -> list[Candidate]:
     """Records worth ranking: fuzzy name hits, exact DOB / NHS hits and records at the postcode."""
     limit = max(MIN_CANDIDATES, CANDIDATES_PER_RESULT * first)
     found: list[Candidate] = []
-    names = names_lucene(query.name_tokens)
     keys = keys_lucene(query)
     parts = query.parts
-    if names:
-        found += _candidates(graph, cypher.candidate_rows(cypher.SEARCH_BY_NAMES, parts), terms=names, limit=limit)
+    if query.name_tokens:
+        found += _name_candidates(graph, query, limit)
     if keys:
         found += _candidates(graph, cypher.candidate_rows(cypher.SEARCH_BY_KEYS, parts), terms=keys, limit=limit)
     if query.postcode:

@@ -137,13 +137,22 @@ _CANDIDATE_PARTS = (
 )
 
 
-def candidate_rows(source: str, parts: frozenset[str]) -> str:
-    """``source`` (one of the SEARCH_BY_ statements) returning its candidates with ``parts``."""
+# Every name token the records hold (ingestion adds them, nothing removes them), for the
+# copy a search expands typed names against (app.search).
+NAME_TOKENS = "MATCH (t:NameToken) RETURN collect(t.text) AS tokens"
+
+
+def candidate_rows(source: str, parts: frozenset[str], *, name_tokens: bool = False) -> str:
+    """``source`` (one of the SEARCH_BY_ statements) returning its candidates with ``parts``;
+    with ``name_tokens``, also how many name tokens the graph holds (a count-store read), by
+    which a name search sees that its copy of them is out of date."""
     values = ", ".join(expression if part in parts else "[]" for part, expression in _CANDIDATE_PARTS)
+    held = ", COUNT { (:NameToken) } AS name_tokens" if name_tokens else ""
     return source + f"""
 WITH DISTINCT s WHERE NOT s.retired
 MATCH (s)-[:RESOLVES_TO]->(p:Person)
-RETURN collect([s.id, p.id, {values}]) AS candidates
+WITH collect([s.id, p.id, {values}]) AS candidates
+RETURN candidates{held}
 """
 
 

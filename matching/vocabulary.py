@@ -1,0 +1,50 @@
+"""The name tokens the records hold, and which of them are one keystroke from a typed token.
+
+Search needs the stored spellings near what a caller typed ("smtih" finds "smith"). Lucene's
+fuzzy query (``smtih~1``) finds them too, but builds an automaton for every token of every
+search. Looked up here instead, in a table of every token under itself and each of its
+one-letter deletions (symmetric deletion), they go to the full-text index as exact terms:
+on the 400k-row partnership, one name statement took 1.7 ms of Neo4j's CPU this way
+against 2.2 ms with fuzzy terms, and a whole search under load 3.5 ms against 3.7 ms.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from rapidfuzz.distance import OSA
+
+# Lucene's fuzzy query expands to at most 50 terms; so does a typed token here.
+MAX_NEIGHBOURS = 50
+
+
+def _deletions(token: str) -> set[str]:
+    return {token[:i] + token[i + 1:] for i in range(len(token))}
+
+
+class NameVocabulary:
+    """A fixed set of tokens, indexed by themselves and by every one-letter deletion.
+
+    Two tokens one edit apart (a letter changed, missing, added, or two neighbouring
+    letters swapped) always share a key: the same deletion, or one is a deletion of the
+    other. Keys shared by tokens two edits apart are weeded out by the distance check.
+    """
+
+    def __init__(self, tokens: Iterable[str]) -> None:
+        self._by_key: dict[str, list[str]] = {}
+        self.size = 0
+        for token in set(tokens):
+            self.size += 1
+            for key in _deletions(token) | {token}:
+                self._by_key.setdefault(key, []).append(token)
+
+    def neighbours(self, token: str) -> list[str]:
+        """Stored tokens one edit from ``token`` (not ``token`` itself), at most
+        MAX_NEIGHBOURS, nearest in length first, then alphabetically."""
+        found = {
+            other
+            for key in _deletions(token) | {token}
+            for other in self._by_key.get(key, ())
+            if other != token and OSA.distance(token, other, score_cutoff=1) <= 1
+        }
+        return sorted(found, key=lambda other: (abs(len(other) - len(token)), other))[:MAX_NEIGHBOURS]
