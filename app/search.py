@@ -8,6 +8,7 @@ import re
 import threading
 import weakref
 from datetime import date
+from typing import Any
 
 from app.db import Graph
 from matching import normalise as norm
@@ -113,17 +114,26 @@ class StoredNameTokens:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._vocabulary: NameVocabulary | None = None
+        self._loaded = False
+        self.vocabulary = NameVocabulary()
 
     def current(self, graph: Graph) -> NameVocabulary:
-        return self._vocabulary or self.replace(graph, None)
+        if not self._loaded:
+            self.catch_up(graph, None)
+        return self.vocabulary
 
-    def replace(self, graph: Graph, stale: NameVocabulary | None) -> NameVocabulary:
-        """A fresh copy, unless another thread has already replaced ``stale``."""
+    def catch_up(self, graph: Graph, held: int | None) -> None:
+        """Add the tokens the graph holds (``held`` of them) that the copy lacks, unless another
+        thread has already; start again if the graph holds fewer (it was emptied and reloaded)."""
         with self._lock:
-            if self._vocabulary is stale:
-                self._vocabulary = NameVocabulary(single_list(graph, cypher.NAME_TOKENS))
-            return self._vocabulary
+            if self._loaded and self.vocabulary.size == held:
+                return
+            tokens = single_list(graph, cypher.NAME_TOKENS)
+            if len(tokens) < self.vocabulary.size:
+                self.vocabulary = NameVocabulary(tokens)
+            else:
+                self.vocabulary.add(tokens)
+            self._loaded = True
 
 
 _copies: "weakref.WeakKeyDictionary[Graph, StoredNameTokens]" = weakref.WeakKeyDictionary()
@@ -135,7 +145,7 @@ def _copy_of_name_tokens(graph: Graph) -> StoredNameTokens:
         return _copies.setdefault(graph, StoredNameTokens())
 
 
-def _as_candidates(rows: list[list]) -> list[Candidate]:
+def _as_candidates(rows: list[list[Any]]) -> list[Candidate]:
     return [Candidate(record_id, person_id, names or (), tuple(map(date.fromisoformat, dobs)), nhs or (), postcodes)
             for record_id, person_id, names, dobs, nhs, postcodes in rows]
 
@@ -146,17 +156,18 @@ def _candidates(graph: Graph, statement: str, **params: object) -> list[Candidat
 
 def _name_candidates(graph: Graph, query: SearchQuery, limit: int) -> list[Candidate]:
     """Candidates by name, the typed tokens expanded against this process's copy of the
-    stored ones; run again with a fresh copy when the graph holds tokens the copy lacks."""
+    stored ones; run again once the copy has caught up if the graph holds tokens it lacked."""
     statement = cypher.candidate_rows(cypher.SEARCH_BY_NAMES, query.parts, name_tokens=True)
     copy = _copy_of_name_tokens(graph)
     vocabulary = copy.current(graph)
+    size = vocabulary.size
     terms = names_lucene(query.name_tokens, vocabulary)
     if not terms:
         return []
     row = read(graph, statement, terms=terms, limit=limit)[0]
-    if row["name_tokens"] != vocabulary.size:
-        vocabulary = copy.replace(graph, vocabulary)
-        row = read(graph, statement, terms=names_lucene(query.name_tokens, vocabulary), limit=limit)[0]
+    if row["name_tokens"] != size:
+        copy.catch_up(graph, row["name_tokens"])
+        row = read(graph, statement, terms=names_lucene(query.name_tokens, copy.vocabulary), limit=limit)[0]
     return _as_candidates(row["candidates"])
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from app.db import Graph
 from app.ingest.pipeline import ingest_rows
+from app.search import StoredNameTokens
 from resolvers import cypher
 from tests.graph.api_fixtures import (DENNIS, SARAH, WILIAM_NHS, WILLIAM, Api, api, api_settings, errors_at,  # noqa: F401
                                       statements)
@@ -45,6 +47,18 @@ def test_a_name_ingested_while_serving_is_found_with_typos_at_once(api: Api) -> 
     assert summary.records_created == 1
     api.graph.run("MATCH (s:SourceRecord {id: 'FIRE:f7'}) CREATE (s)-[:RESOLVES_TO]->(:Person {id: 'P-new', status: 'active'})")
     assert "P-new" in _hits(api, name="Oluwasen Abernethi")  # neither spelling is stored
+
+
+def test_the_copy_of_the_stored_tokens_catches_up_and_starts_again_if_the_graph_was_emptied(graph: Graph) -> None:
+    graph.run("UNWIND ['amy', 'jones'] AS text CREATE (:NameToken {text: text})")
+    copy = StoredNameTokens()
+    assert copy.current(graph).neighbours("jone") == ["jones"]
+    graph.run("CREATE (:NameToken {text: 'jonas'})")
+    copy.catch_up(graph, 3)
+    assert copy.vocabulary.neighbours("jona") == ["jonas"]
+    graph.run("MATCH (t:NameToken) WHERE t.text <> 'amy' DELETE t")
+    copy.catch_up(graph, 1)
+    assert copy.vocabulary.size == 1 and copy.vocabulary.neighbours("jone") == []
 
 
 def test_a_pasted_paragraph_is_searched_without_error(api: Api) -> None:

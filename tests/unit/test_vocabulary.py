@@ -29,3 +29,10 @@ def test_duplicates_count_once_and_neighbours_are_capped() -> None:
     assert NameVocabulary(["amy", "amy"]).size == 1
     crowded = NameVocabulary(f"ab{chr(c)}{chr(d)}" for c in range(97, 123) for d in range(97, 123))
     assert len(crowded.neighbours("abcd")) == MAX_NEIGHBOURS
+
+
+def test_tokens_added_later_are_found_and_counted_once() -> None:
+    vocabulary = NameVocabulary(["jones"])
+    vocabulary.add(["jonas", "jones"])
+    assert vocabulary.size == 2
+    assert vocabulary.neighbours("jona") == ["jonas"]
