@@ -123,10 +123,11 @@ class StoredNameTokens:
         return self.vocabulary
 
     def catch_up(self, graph: Graph, held: int | None) -> None:
-        """Add the tokens the graph holds (``held`` of them) that the copy lacks, unless another
-        thread has already; start again if the graph holds fewer (it was emptied and reloaded)."""
+        """Add the tokens the graph holds (``held`` of them; None for the first load) that the
+        copy lacks, unless another thread has already; start again if the graph holds fewer
+        (it was emptied and reloaded)."""
         with self._lock:
-            if self._loaded and self.vocabulary.size == held:
+            if self._loaded and (held is None or self.vocabulary.size == held):
                 return
             tokens = single_list(graph, cypher.NAME_TOKENS)
             if len(tokens) < self.vocabulary.size:
