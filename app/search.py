@@ -71,8 +71,8 @@ def names_lucene(tokens: tuple[str, ...], vocabulary: NameVocabulary) -> str:
     """Each cleaned token exactly (boosted), the stored tokens one edit away, and the formal
     names it may stand for, e.g. ``smyth^3 smith smythe bill william``. Without the boost,
     full-text scoring prefers a two-token record one letter off to the exact record that
-    also has a middle name. Tokens under four letters get no neighbours: "al" is one edit
-    from dozens of names."""
+    also has a middle name. Tokens under four letters get no neighbours: in the 400k-row
+    partnership "al" is one edit from 22 stored tokens, "amy" from 18."""
     terms: dict[str, None] = {}
     for token in tokens[:MAX_NAME_TOKENS]:
         safe = _LUCENE_SAFE.sub("", token)

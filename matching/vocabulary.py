@@ -5,7 +5,7 @@ fuzzy query (``smtih~1``) finds them too, but builds an automaton for every toke
 search. Looked up here instead, in a table of every token under itself and each of its
 one-letter deletions (symmetric deletion), they go to the full-text index as exact terms:
 on the 400k-row partnership, one name statement took 1.7 ms of Neo4j's CPU this way
-against 2.2 ms with fuzzy terms, and a whole search under load 3.5 ms against 3.7 ms.
+against 2.2 ms with fuzzy terms, and a whole search under load 3.4-3.5 ms against 3.7-4.0.
 """
 
 from __future__ import annotations
