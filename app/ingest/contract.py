@@ -38,7 +38,8 @@ MODES = ("delta", "snapshot")
 
 
 class ExtractRefused(ValueError):
-    """The file as a whole breaks the contract; nothing from it is written."""
+    """The file is refused as a whole (it breaks the contract, or the graph is not at this
+    MAST's schema version); nothing from it is written."""
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from app.ingest.extract import SourceRow, fields_from_mapping, inspect, rows
 from app.ingest.report import BatchReport
 from app.ingest.rows import CleanRow, Problem, clean
 from app.ingest.writer import BatchContext, ChunkWriter
+from graph_schema.migrations import CODE_VERSION, graph_version
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,18 @@ def check_source(agency: str, mode: str) -> str:
     return code
 
 
+def _check_schema(graph: Graph) -> None:
+    """Ingestion's merges rely on the uniqueness constraints the migrations create: refuse a
+    graph at another schema version."""
+    version = graph_version(graph)
+    if version < CODE_VERSION:
+        raise ExtractRefused(f"the graph's schema is at version {version}, this MAST needs {CODE_VERSION}: "
+                             "run 'mast db migrate' first")
+    if version > CODE_VERSION:
+        raise ExtractRefused(f"the graph's schema is at version {version}, newer than this MAST knows "
+                             f"({CODE_VERSION}): upgrade MAST")
+
+
 def ingest_file(
     graph: Graph,
     state_dir: Path,
@@ -76,6 +89,7 @@ def ingest_file(
 ) -> IngestSummary:
     """Ingest one extract file; raises ExtractRefused (graph untouched) when it is refused whole."""
     code = check_source(agency, mode)
+    _check_schema(graph)
     info = inspect(path)
     for name in info.unknown_columns:
         log.warning("ingest %s: unknown column ignored: %s", code, name)
@@ -88,6 +102,7 @@ def ingest_rows(
 ) -> IngestSummary:
     """Ingest rows sent in a request (line n = the n-th row); problems come back in the summary."""
     code = check_source(agency, mode)
+    _check_schema(graph)
     source_rows = [SourceRow(line=i, fields=fields_from_mapping(dict(r))) for i, r in enumerate(records, start=1)]
     if not any(ID_COLUMN in row.fields for row in source_rows):
         raise ExtractRefused(f"no row has a '{ID_COLUMN}' field")

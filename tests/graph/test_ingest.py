@@ -15,6 +15,7 @@ from app.db import Graph
 from app.ingest.contract import ExtractRefused
 from app.ingest.pipeline import ingest_file, ingest_rows
 from app.settings import Settings
+from graph_schema.migrations import CODE_VERSION
 from resolvers.data import lineage
 
 HEADER = "source_person_id,given_name,family_name,date_of_birth,nhs_number,address_line_1,town,postcode,involvement_type,involvement_start,status\n"
@@ -94,6 +95,21 @@ def test_broken_files_are_refused_whole_and_the_graph_untouched(
     before = graph_dump(graph)
     with pytest.raises(ExtractRefused, match=reason):
         ingest_file(graph, tmp_path, "CSC", write(tmp_path / "bad.csv", content))
+    assert graph_dump(graph) == before
+
+
+@pytest.mark.parametrize("version, advice", [(4, "run 'mast db migrate' first"), (99, "upgrade MAST")])
+def test_a_graph_at_another_schema_version_is_refused_untouched(graph: Graph, tmp_path: Path, version: int,
+                                                                 advice: str) -> None:
+    before = graph_dump(graph)
+    graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = $v", v=version)
+    try:
+        with pytest.raises(ExtractRefused, match=advice):
+            ingest_file(graph, tmp_path, "CSC", write(tmp_path / "a.csv", HEADER + "P1,Amy,Jones,,,,,,,,\n"))
+        with pytest.raises(ExtractRefused, match=advice):
+            ingest_rows(graph, tmp_path, "CSC", [{"source_person_id": "P1", "given_name": "Amy"}])
+    finally:
+        graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = $v", v=CODE_VERSION)
     assert graph_dump(graph) == before
 
 
