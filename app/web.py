@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from app.db import Graph
 from app.settings import Settings, get_settings
-from graph_schema.migrations import CODE_VERSION, SchemaTooNewError, check_not_newer
+from graph_schema.migrations import SchemaBehindError, SchemaTooNewError, check_current, check_not_newer
 from resolvers.http import MastGraphQL
 
 log = logging.getLogger(__name__)
@@ -30,21 +30,13 @@ async def readyz(request: Request) -> JSONResponse:
     """Ready when Neo4j answers and its schema is exactly the one this code knows."""
     graph: Graph = request.app.state.graph
     try:
-        version = check_not_newer(graph)
-    except SchemaTooNewError as error:
+        version = check_current(graph)
+    except (SchemaTooNewError, SchemaBehindError) as error:
         return JSONResponse({"status": "unavailable", "reason": str(error)}, status_code=503)
     except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as error:
         log.warning("readyz: neo4j unreachable (%s)", type(error).__name__)
         return JSONResponse(
             {"status": "unavailable", "reason": "neo4j is not reachable"}, status_code=503
-        )
-    if version < CODE_VERSION:
-        return JSONResponse(
-            {
-                "status": "unavailable",
-                "reason": f"schema version {version} is behind {CODE_VERSION}: run 'mast db migrate'",
-            },
-            status_code=503,
         )
     return JSONResponse({"status": "ready", "schema_version": version})
 

@@ -90,6 +90,10 @@ class SchemaTooNewError(RuntimeError):
     """The graph was migrated by a newer MAST than this one."""
 
 
+class SchemaBehindError(RuntimeError):
+    """The graph lacks migrations this code relies on."""
+
+
 def graph_version(graph: Graph) -> int:
     rows = graph.run_once("MATCH (v:SchemaVersion {id: 'mast'}) RETURN v.version AS version")
     return rows[0]["version"] if rows else 0
@@ -101,8 +105,17 @@ def check_not_newer(graph: Graph) -> int:
     if version > CODE_VERSION:
         raise SchemaTooNewError(
             f"the graph's schema is version {version} but this MAST knows only up to "
-            f"{CODE_VERSION}: upgrade MAST before serving this graph"
+            f"{CODE_VERSION}: upgrade MAST"
         )
+    return version
+
+
+def check_current(graph: Graph) -> int:
+    """Return the graph's schema version, refusing one newer or older than this code."""
+    version = check_not_newer(graph)
+    if version < CODE_VERSION:
+        raise SchemaBehindError(f"the graph's schema is version {version} but this MAST needs {CODE_VERSION}: "
+                                "run 'mast db migrate' first")
     return version
 
 

@@ -24,7 +24,7 @@ from app.ingest.extract import SourceRow, fields_from_mapping, inspect, rows
 from app.ingest.report import BatchReport
 from app.ingest.rows import CleanRow, Problem, clean
 from app.ingest.writer import BatchContext, ChunkWriter
-from graph_schema.migrations import CODE_VERSION, graph_version
+from graph_schema.migrations import SchemaBehindError, SchemaTooNewError, check_current
 
 log = logging.getLogger(__name__)
 
@@ -70,13 +70,10 @@ def check_source(agency: str, mode: str) -> str:
 def _check_schema(graph: Graph) -> None:
     """Ingestion's merges rely on the uniqueness constraints the migrations create: refuse a
     graph at another schema version."""
-    version = graph_version(graph)
-    if version < CODE_VERSION:
-        raise ExtractRefused(f"the graph's schema is at version {version}, this MAST needs {CODE_VERSION}: "
-                             "run 'mast db migrate' first")
-    if version > CODE_VERSION:
-        raise ExtractRefused(f"the graph's schema is at version {version}, newer than this MAST knows "
-                             f"({CODE_VERSION}): upgrade MAST")
+    try:
+        check_current(graph)
+    except (SchemaTooNewError, SchemaBehindError) as error:
+        raise ExtractRefused(str(error)) from error
 
 
 def ingest_file(
