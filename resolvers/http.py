@@ -13,10 +13,9 @@ from starlette.types import Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from cross_web import HTTPException
 
-from app.audit.log import AuditWriteError, append_event
+from app.audit.log import AuditWriteError, append_event_async
 from app.auth.middleware import principal_from_request
 from app.auth.verify import TokenVerifier
-from app.blocking import run_blocking
 from app.pseudonyms import Pseudonymiser, pseudonym_key
 from app.settings import Settings
 from resolvers.context import PURPOSE_HEADER, RequestContext
@@ -111,7 +110,7 @@ class MastGraphQL(GraphQL):
             response = PlainTextResponse(error.reason, status_code=error.status_code)
         if context.audit.touched:
             try:
-                await run_blocking(append_event, context.graph, context.audit.event(principal, context.purpose))
+                await append_event_async(context.graph, context.audit.event(principal, context.purpose))
             except AuditWriteError:
                 log.error("audit write failed for subject %s; response withheld", principal.subject)
                 return JSONResponse({"errors": [{"message": "Internal error."}]}, status_code=500)

@@ -8,16 +8,18 @@ must fail, so every error here is an AuditWriteError.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import weakref
 from dataclasses import dataclass, fields
 from datetime import datetime, timezone
-from typing import Any, Iterator
+from typing import Any, Iterator, Protocol
 
 import neo4j
 
 from app.audit import cypher
 from app.audit.events import GENESIS_HASH, AuditEvent, StoredEvent, event_body, event_hash
+from app.blocking import blocking_pool
 from app.db import Graph
 
 Head = tuple[int, str]  # the last event's seq and hash
@@ -59,39 +61,91 @@ def _append_all(graph: Graph, events: list[AuditEvent]) -> list[StoredEvent]:
     return stored
 
 
-@dataclass
-class _Waiting:
+class _Waiting(Protocol):
+    """One event waiting for its group's commit, and how to tell its caller the outcome."""
+
     event: AuditEvent
-    stored: StoredEvent | None = None
-    error: AuditWriteError | None = None
+
+    def settle(self, stored: StoredEvent | None, error: AuditWriteError | None) -> None: ...
+
+
+class _ThreadWaiting:
+    """A caller blocked in a thread until its event is settled."""
+
+    def __init__(self, event: AuditEvent) -> None:
+        self.event = event
+        self._done = threading.Event()
+        self.stored: StoredEvent | None = None
+        self.error: AuditWriteError | None = None
+
+    def settle(self, stored: StoredEvent | None, error: AuditWriteError | None) -> None:
+        self.stored, self.error = stored, error
+        self._done.set()
+
+    def result(self) -> StoredEvent:
+        self._done.wait()
+        if self.error is not None:
+            raise self.error
+        assert self.stored is not None
+        return self.stored
+
+
+class _LoopWaiting:
+    """A request awaiting its event on an event loop: settled through the loop, so the
+    request holds no thread while its group commits."""
+
+    def __init__(self, event: AuditEvent) -> None:
+        self.event = event
+        self._loop = asyncio.get_running_loop()
+        self.future: asyncio.Future[StoredEvent] = self._loop.create_future()
+
+    def settle(self, stored: StoredEvent | None, error: AuditWriteError | None) -> None:
+        try:
+            self._loop.call_soon_threadsafe(_resolve, self.future, stored, error)
+        except RuntimeError:  # the loop has closed: nobody is waiting any more
+            pass
+
+
+def _resolve(future: "asyncio.Future[StoredEvent]", stored: StoredEvent | None, error: AuditWriteError | None) -> None:
+    if future.done():  # the request was cancelled; its event is written all the same
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(stored)  # type: ignore[arg-type]
 
 
 class _GroupCommit:
-    """Concurrent appends share one transaction: whichever caller finds no write in flight
-    writes every event waiting, so the chain's lock and the commit are paid once per group
-    rather than once per request. Each caller still returns only once its own event is
-    committed, and gets the error if that commit failed."""
+    """Concurrent appends share one transaction: events queue while a group is written, and
+    the next group takes every event waiting, so the chain's lock and the commit are paid
+    once per group rather than once per request. Groups are written one at a time on the
+    process's blocking pool; each caller hears of its own event only once it is committed,
+    and gets the error if that commit failed."""
 
     def __init__(self) -> None:
-        self._changed = threading.Condition()
+        self._lock = threading.Lock()
         self._waiting: list[_Waiting] = []
         self._writing = False
 
-    def append(self, graph: Graph, event: AuditEvent) -> StoredEvent:
-        mine = _Waiting(event)
-        with self._changed:
-            self._waiting.append(mine)
-            while self._writing and not _settled(mine):
-                self._changed.wait()
-            if not _settled(mine):
-                self._writing = True
+    def queue(self, waiting: _Waiting) -> bool:
+        """Queue ``waiting``; True when no group is being written, and the caller must see
+        that ``write_groups`` runs."""
+        with self._lock:
+            self._waiting.append(waiting)
+            if self._writing:
+                return False
+            self._writing = True
+            return True
+
+    def write_groups(self, graph: Graph) -> None:
+        """Write group after group until no event is waiting."""
+        while True:
+            with self._lock:
                 group, self._waiting = self._waiting, []
-        if not _settled(mine):
+                if not group:
+                    self._writing = False
+                    return
             self._write(graph, group)
-        if mine.error is not None:
-            raise mine.error
-        assert mine.stored is not None
-        return mine.stored
 
     def _write(self, graph: Graph, group: list[_Waiting]) -> None:
         written: list[StoredEvent] = []
@@ -101,30 +155,42 @@ class _GroupCommit:
         except Exception as error:  # whatever went wrong, every waiter must hear of it
             failure = AuditWriteError(f"audit event not written: {type(error).__name__}")
             failure.__cause__ = error
-        finally:
-            with self._changed:
-                for waiting, result in zip(group, written):
-                    waiting.stored = result
-                for waiting in group[len(written):]:
-                    waiting.error = failure
-                self._writing = False
-                self._changed.notify_all()
-
-
-def _settled(waiting: _Waiting) -> bool:
-    return waiting.stored is not None or waiting.error is not None
+        for waiting, stored in zip(group, written):
+            waiting.settle(stored, None)
+        for waiting in group[len(written):]:
+            waiting.settle(None, failure)
 
 
 _group_commits: "weakref.WeakKeyDictionary[Graph, _GroupCommit]" = weakref.WeakKeyDictionary()
 _group_commits_lock = threading.Lock()
 
 
+def _group_commit(graph: Graph) -> _GroupCommit:
+    with _group_commits_lock:
+        group_commit = _group_commits.get(graph)
+        if group_commit is None:
+            group_commit = _group_commits[graph] = _GroupCommit()
+        return group_commit
+
+
 def append_event(graph: Graph, event: AuditEvent) -> StoredEvent:
     """Write one event, committed before this returns (shared with any events appended at
     the same moment); AuditWriteError when it was not."""
-    with _group_commits_lock:
-        group_commit = _group_commits.setdefault(graph, _GroupCommit())
-    return group_commit.append(graph, event)
+    waiting = _ThreadWaiting(event)
+    group_commit = _group_commit(graph)
+    if group_commit.queue(waiting):
+        group_commit.write_groups(graph)
+    return waiting.result()
+
+
+async def append_event_async(graph: Graph, event: AuditEvent) -> StoredEvent:
+    """``append_event`` for a request on an event loop: it awaits the commit without
+    taking a thread for the wait."""
+    waiting = _LoopWaiting(event)
+    group_commit = _group_commit(graph)
+    if group_commit.queue(waiting):
+        blocking_pool().submit(group_commit.write_groups, graph)
+    return await waiting.future
 
 
 def _stored(row: dict[str, Any]) -> StoredEvent:

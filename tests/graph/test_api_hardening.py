@@ -93,10 +93,10 @@ def test_unexpected_errors_are_masked(api: Api, monkeypatch: pytest.MonkeyPatch)
 
 
 def test_no_data_leaves_when_the_audit_cannot_be_written(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args: object) -> None:
+    async def refuse(*args: object) -> None:
         raise AuditWriteError("chain unavailable")
 
-    monkeypatch.setattr(http, "append_event", refuse)
+    monkeypatch.setattr(http, "append_event_async", refuse)
     response = api.post(f'query {{ person(id: "{WILLIAM}") {{ name }} }}')
     assert response.status_code == 500
     assert "William" not in response.text and "chain" not in response.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
@@ -11,7 +12,7 @@ from click.testing import CliRunner
 
 from app.audit import log as audit_log
 from app.audit.events import AuditEvent
-from app.audit.log import AuditWriteError, append_event, people_viewed_by, query_events, verify_chain, viewers_of
+from app.audit.log import AuditWriteError, append_event, append_event_async, people_viewed_by, query_events, verify_chain, viewers_of
 from app.db import Graph
 from app.settings import Settings
 
@@ -119,6 +120,39 @@ def test_an_event_that_cannot_be_stored_fails_alone_or_with_its_group_never_sile
     stored = [r["subject"] for r in graph.run("MATCH (e:AuditEvent) RETURN e.subject AS subject ORDER BY e.seq")]
     assert sorted(stored) == sorted(s for s in returned if s is not None)
     assert verify_chain(graph).ok
+
+
+def test_requests_on_an_event_loop_await_their_events_in_shared_commits(
+        graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server's path: requests await their events without a thread each; events that
+    arrive together share a commit, and each request hears of its own event."""
+    groups: list[int] = []
+    append_all = audit_log._append_all
+
+    def counted(g: Graph, events: list[AuditEvent]) -> list:  # type: ignore[type-arg]
+        groups.append(len(events))
+        return append_all(g, events)
+
+    monkeypatch.setattr(audit_log, "_append_all", counted)
+
+    async def requests() -> list[str]:
+        stored = await asyncio.gather(*(append_event_async(graph, event(subject=f"user{i}")) for i in range(40)))
+        return [e.subject for e in stored]
+
+    assert asyncio.run(requests()) == [f"user{i}" for i in range(40)]
+    seqs = [r["seq"] for r in graph.run("MATCH (e:AuditEvent) RETURN e.seq AS seq ORDER BY seq")]
+    assert seqs == list(range(1, 41))
+    assert sum(groups) == 40 and len(groups) < 40  # grouped, not one transaction per request
+    assert verify_chain(graph).ok
+
+
+def test_requests_awaiting_an_unwritable_log_all_fail() -> None:
+    async def requests() -> list[object]:
+        return await asyncio.gather(*(append_event_async(dead, event()) for _ in range(5)), return_exceptions=True)
+
+    with Graph(Settings(neo4j_uri="bolt://127.0.0.1:1", neo4j_password="x")) as dead:
+        outcomes = asyncio.run(requests())
+    assert all(isinstance(o, AuditWriteError) for o in outcomes)
 
 
 def test_who_saw_whom(graph: Graph) -> None:
