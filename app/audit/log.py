@@ -109,10 +109,10 @@ class _LoopWaiting:
 def _resolve(future: "asyncio.Future[StoredEvent]", stored: StoredEvent | None, error: AuditWriteError | None) -> None:
     if future.done():  # the request was cancelled; its event is written all the same
         return
-    if error is not None:
-        future.set_exception(error)
+    if stored is not None:
+        future.set_result(stored)
     else:
-        future.set_result(stored)  # type: ignore[arg-type]
+        future.set_exception(error or AuditWriteError("audit event not written"))
 
 
 class _GroupCommit:

@@ -11,8 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from app.audit import log as audit_log
-from app.audit.events import AuditEvent
-from app.audit.log import AuditWriteError, append_event, append_event_async, people_viewed_by, query_events, verify_chain, viewers_of
+from app.audit.events import AuditEvent, StoredEvent
+from app.audit.log import (AuditWriteError, append_event, append_event_async, people_viewed_by, query_events,
+                           verify_chain, viewers_of)
 from app.db import Graph
 from app.settings import Settings
 
@@ -129,7 +130,7 @@ def test_requests_on_an_event_loop_await_their_events_in_shared_commits(
     groups: list[int] = []
     append_all = audit_log._append_all
 
-    def counted(g: Graph, events: list[AuditEvent]) -> list:  # type: ignore[type-arg]
+    def counted(g: Graph, events: list[AuditEvent]) -> list[StoredEvent]:
         groups.append(len(events))
         return append_all(g, events)
 
