@@ -118,9 +118,10 @@ def _resolve(future: "asyncio.Future[StoredEvent]", stored: StoredEvent | None, 
 class _GroupCommit:
     """Concurrent appends share one transaction: events queue while a group is written, and
     the next group takes every event waiting, so the chain's lock and the commit are paid
-    once per group rather than once per request. Groups are written one at a time on the
-    process's blocking pool; each caller hears of its own event only once it is committed,
-    and gets the error if that commit failed."""
+    once per group rather than once per request. Groups are written one at a time: by a
+    task on the blocking pool when a request on an event loop started the writing, by the
+    caller's own thread otherwise. Each caller hears of its own event only once it is
+    committed, and gets the error if that commit failed."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
