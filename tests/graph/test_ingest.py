@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import importlib
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -218,6 +219,35 @@ def test_chunks_written_side_by_side_land_as_one_load(graph: Graph, tmp_path: Pa
     again = ingest_file(graph, tmp_path, "CSC", write(tmp_path / "again.csv", text.replace("\n", "\r\n")))
     assert (again.records_created, again.records_updated, again.involvements_created) == (0, 0, 0)
     assert [row for row in graph_dump(graph) if "IngestBatch" not in row] == [r for r in before if "IngestBatch" not in r]
+
+
+def test_two_agencies_loading_at_once_share_addresses_and_tokens_without_duplicates(
+        graph: Graph, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Partners' files arrive independently and may be loaded together (two `mast ingest`
+    runs, two integrators): their chunks merge the same addresses and name tokens at the
+    same time, and both land whole with nothing stored twice."""
+    monkeypatch.setattr(importlib.import_module("app.ingest.pipeline"), "CHUNK_ROWS", 3)
+    given, families = ["Amy", "Ben", "Cat", "Dan", "Eve", "Fay", "Gus"], ["Jones", "Ray", "Lee", "Shah", "Khan"]
+    streets = ["Park Road", "Mill Lane", "Hill Rise"]
+
+    def extract(agency: str) -> Path:
+        lines = [f"{agency[0]}{n},{given[n % 7]},{families[n % 5]},{n % 4 + 1} {streets[n % 3]},LS6 2AB\n"
+                 for n in range(60)]
+        return write(tmp_path / f"{agency}.csv", "source_person_id,given_name,family_name,address_line_1,postcode\n"
+                     + "".join(lines))
+
+    def load(agency: str) -> tuple[int, int]:
+        with Graph(settings) as own:  # as a separate process would: its own driver
+            summary = ingest_file(own, tmp_path, agency, extract(agency))
+            return summary.rows_landed, summary.records_created
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        assert list(pool.map(load, ["CSC", "NHS"])) == [(60, 60), (60, 60)]
+    assert count(graph, "SourceRecord") == 120
+    assert count(graph, "SourceAddress") == 12  # 4 numbers x 3 streets, shared by both agencies
+    assert count(graph, "NameToken") == 7 + 5
+    links = graph.run("MATCH (:SourceRecord)-[g:GAVE_ADDRESS]->(:SourceAddress) RETURN count(g) AS n")
+    assert links == [{"n": 120}]
 
 
 def test_every_name_token_stored_is_in_the_search_vocabulary_once(graph: Graph, tmp_path: Path,
