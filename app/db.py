@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+import threading
+import weakref
+from typing import Any, Callable, Generic, TypeVar
 
 import neo4j
 
@@ -42,3 +44,24 @@ class Graph:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+T = TypeVar("T")
+
+
+class PerGraph(Generic[T]):
+    """Process-wide state kept once for each Graph (the audit's group commits, search's copy
+    of the name tokens): made on first use and let go with its graph, so the graphs a
+    process opens (as tests open many) never share it."""
+
+    def __init__(self, make: Callable[[], T]) -> None:
+        self._make = make
+        self._made: "weakref.WeakKeyDictionary[Graph, T]" = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def of(self, graph: Graph) -> T:
+        with self._lock:
+            made = self._made.get(graph)
+            if made is None:
+                made = self._made[graph] = self._make()
+            return made

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import re
 import threading
-import weakref
 from datetime import date
 from typing import Any
 
-from app.db import Graph
+from app.db import Graph, PerGraph
 from matching import normalise as norm
 from matching.search import Candidate, Scored, SearchQuery, name_tokens, rank
 from matching.vocabulary import NameVocabulary
@@ -137,13 +136,7 @@ class StoredNameTokens:
             self._loaded = True
 
 
-_copies: "weakref.WeakKeyDictionary[Graph, StoredNameTokens]" = weakref.WeakKeyDictionary()
-_copies_lock = threading.Lock()
-
-
-def _copy_of_name_tokens(graph: Graph) -> StoredNameTokens:
-    with _copies_lock:
-        return _copies.setdefault(graph, StoredNameTokens())
+_copies: PerGraph[StoredNameTokens] = PerGraph(StoredNameTokens)
 
 
 def _as_candidates(rows: list[list[Any]]) -> list[Candidate]:
@@ -159,7 +152,7 @@ def _name_candidates(graph: Graph, query: SearchQuery, limit: int) -> list[Candi
     """Candidates by name, the typed tokens expanded against this process's copy of the
     stored ones; run again once the copy has caught up if the graph holds tokens it lacked."""
     statement = cypher.candidate_rows(cypher.SEARCH_BY_NAMES, query.parts, name_tokens=True)
-    copy = _copy_of_name_tokens(graph)
+    copy = _copies.of(graph)
     vocabulary = copy.current(graph)
     size = vocabulary.size
     terms = names_lucene(query.name_tokens, vocabulary)

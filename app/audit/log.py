@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import weakref
 from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from typing import Any, Iterator, Protocol
@@ -20,7 +19,7 @@ import neo4j
 from app.audit import cypher
 from app.audit.events import GENESIS_HASH, AuditEvent, StoredEvent, event_body, event_hash
 from app.blocking import blocking_pool
-from app.db import Graph
+from app.db import Graph, PerGraph
 
 Head = tuple[int, str]  # the last event's seq and hash
 VERIFY_PAGE = 5000  # events read per statement by verify_chain
@@ -162,23 +161,14 @@ class _GroupCommit:
             waiting.settle(None, failure)
 
 
-_group_commits: "weakref.WeakKeyDictionary[Graph, _GroupCommit]" = weakref.WeakKeyDictionary()
-_group_commits_lock = threading.Lock()
-
-
-def _group_commit(graph: Graph) -> _GroupCommit:
-    with _group_commits_lock:
-        group_commit = _group_commits.get(graph)
-        if group_commit is None:
-            group_commit = _group_commits[graph] = _GroupCommit()
-        return group_commit
+_group_commits: PerGraph[_GroupCommit] = PerGraph(_GroupCommit)
 
 
 def append_event(graph: Graph, event: AuditEvent) -> StoredEvent:
     """Write one event, committed before this returns (shared with any events appended at
     the same moment); AuditWriteError when it was not."""
     waiting = _ThreadWaiting(event)
-    group_commit = _group_commit(graph)
+    group_commit = _group_commits.of(graph)
     if group_commit.queue(waiting):
         group_commit.write_groups(graph)
     return waiting.result()
@@ -188,7 +178,7 @@ async def append_event_async(graph: Graph, event: AuditEvent) -> StoredEvent:
     """``append_event`` for a request on an event loop: it awaits the commit without
     taking a thread for the wait."""
     waiting = _LoopWaiting(event)
-    group_commit = _group_commit(graph)
+    group_commit = _group_commits.of(graph)
     if group_commit.queue(waiting):
         blocking_pool().submit(group_commit.write_groups, graph)
     return await waiting.future
