@@ -24,7 +24,7 @@ from app.resolution.offline import records_from_folder  # noqa: E402
 from matching.pipeline import resolve_records  # noqa: E402
 from matching.records import MatchRecord  # noqa: E402
 from seeds.generator import generate  # noqa: E402
-from linkage import as_links, report, report_blocking  # noqa: E402
+from linkage import as_links, report, report_blocking, report_guard_ceiling  # noqa: E402
 from linkage import splink_links as splink_textbook  # noqa: E402
 
 
@@ -82,6 +82,7 @@ def main() -> None:
         elapsed = time.perf_counter() - started
         print("stages: " + ", ".join(f"{k} {v}" for k, v in resolution.stats.items()))
         report_blocking(records, truth)
+        report_guard_ceiling(records, truth)
         report("MAST", truth, as_links(resolution.clusters), elapsed)
         review = len(resolution.review_queue)
         print(f"MAST   review queue: {review} pairs, {1000 * review / max(1, len(records)):.1f} per 1,000 records")
