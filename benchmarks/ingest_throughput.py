@@ -3,7 +3,8 @@
 Usage: .venv/bin/python benchmarks/ingest_throughput.py [--people N] [--big-rows N]
 
 Starts a throwaway local Neo4j, generates the partnership with `mast seed`, loads every
-agency's file with the real pipeline and prints rows, seconds and rows per second. Then it
+agency's file with the real pipeline and prints rows, seconds and rows per second, and
+the server's CPU time by kind of thread (queries, JIT compiler, garbage collector). Then it
 builds one large file (default 1,000,000 rows) and loads it in a child process, printing
 that process's peak resident memory, to show memory stays flat as files grow.
 """
@@ -40,14 +41,38 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def cpu_seconds(pid: int | None) -> float:
-    """CPU time a process has used so far (0 where /proc is missing): unlike wall time, it
-    barely moves when other work shares the machine, so it shows the server's own cost."""
+def _stat_cpu(stat: Path) -> float:
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = stat.read_text().rsplit(")", 1)[1].split()
     except (OSError, IndexError):
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """CPU time a process has used so far (0 where /proc is missing): unlike wall time, it
+    barely moves when other work shares the machine, so it shows the server's own cost."""
+    return _stat_cpu(Path(f"/proc/{pid}/stat"))
+
+
+# Neo4j's threads by what they do, from the names the JVM and Neo4j give them.
+THREAD_KINDS = (("queries and commits", ("neo4j.BoltWorke",)), ("compiling (JIT)", ("C1 Compiler", "C2 Compiler")),
+                ("collecting garbage", ("GC Thread", "VM Thread")))
+
+
+def thread_cpu(pid: int | None) -> dict[str, float]:
+    """CPU time of the server's live threads by kind: a fresh server spends a good part of
+    its first load compiling its own code, which a long-running one has done already."""
+    used = dict.fromkeys((kind for kind, _ in THREAD_KINDS), 0.0)
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            name = (task / "comm").read_text()
+        except OSError:
+            continue
+        for kind, prefixes in THREAD_KINDS:
+            if name.startswith(prefixes):
+                used[kind] += _stat_cpu(task / "stat")
+    return used
 
 
 def seed(people: int, out: Path) -> list[Path]:
@@ -109,16 +134,19 @@ def main() -> None:
             with Graph(settings) as graph:
                 migrate(graph)
                 pid = local_neo4j.running_pid(server)
-                total_rows, started, server_cpu = 0, time.perf_counter(), cpu_seconds(pid)
+                total_rows, started, server_cpu, threads = 0, time.perf_counter(), cpu_seconds(pid), thread_cpu(pid)
                 for path in files:
                     t = time.perf_counter()
                     summary = ingest_file(graph, work / "state", path.stem, path)
                     total_rows += summary.rows_read
                     print(f"{path.stem:8} {summary.rows_read:8d} rows {time.perf_counter() - t:6.1f} s")
                 elapsed, server_cpu = time.perf_counter() - started, cpu_seconds(pid) - server_cpu
+                threads = {kind: used - threads[kind] for kind, used in thread_cpu(pid).items()}
             print(f"partnership: {total_rows} rows in {elapsed:.1f} s ({total_rows / elapsed:,.0f} rows/s), "
                   f"Neo4j CPU {server_cpu:.1f} s, "
                   f"peak process memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+            print("  Neo4j CPU by thread: " + ", ".join(f"{kind} {used:.1f} s" for kind, used in threads.items())
+                  + " (the rest: network I/O and threads that have ended, such as Lucene's merges)")
             if args.big_rows:
                 load_in_child(settings, big_file(files, args.big_rows, work / "big.csv"), work / "state")
         finally:
