@@ -35,10 +35,9 @@ def report_guard_ceiling(records: Sequence[MatchRecord], truth: dict, indent: st
     """The best pairwise recall and F1 any clustering could reach while the chaining guard
     holds: a true pair in ``conflict`` (cluster.py) is never put in one person. The bound
     is loose, with precision taken as 1 and only the conflicting pairs themselves lost."""
-    by_id = {r.record_id: r for r in records}
     people: dict[str, list[MatchRecord]] = defaultdict(list)
-    for record_id, record in by_id.items():
-        people[truth[tuple(record_id.split(":", 1))]].append(record)
+    for record in records:
+        people[truth[tuple(record.record_id.split(":", 1))]].append(record)
     pairs = kept_apart = 0
     for members in people.values():
         for a, b in combinations(members, 2):
