@@ -10,13 +10,19 @@ from typing import Any, Sequence
 
 from matching.blocking import candidate_pairs
 from matching.cluster import conflict
-from matching.evaluation import blocking_recall, evaluate
+from matching.evaluation import RecordKey, blocking_recall, evaluate
 from matching.records import MatchRecord
 
 
-def as_links(clusters: list[list[str]]) -> dict[tuple[str, str], str]:
+def record_key(record_id: str) -> RecordKey:
+    """A ``SOURCE:id`` record id as the (source, id) key truth and evaluation use."""
+    source, source_id = record_id.split(":", 1)
+    return source, source_id
+
+
+def as_links(clusters: list[list[str]]) -> dict[RecordKey, str]:
     """Clusters of ``SOURCE:id`` record ids as (source, id) -> cluster label."""
-    return {tuple(m.split(":", 1)): str(i) for i, members in enumerate(clusters) for m in members}  # type: ignore[misc]
+    return {record_key(m): str(i) for i, members in enumerate(clusters) for m in members}
 
 
 def report(name: str, truth: dict, links: dict, seconds: float, indent: str = "") -> None:
@@ -27,7 +33,7 @@ def report(name: str, truth: dict, links: dict, seconds: float, indent: str = ""
 
 def report_blocking(records: Sequence[MatchRecord], truth: dict, indent: str = "") -> None:
     candidates = candidate_pairs(records)
-    found = blocking_recall([truth[tuple(r.record_id.split(":", 1))] for r in records], candidates.left, candidates.right)
+    found = blocking_recall([truth[record_key(r.record_id)] for r in records], candidates.left, candidates.right)
     print(f"{indent}blocking: {len(candidates.left)} pairs generated, {found:.4f} of true pairs found")
 
 
@@ -37,7 +43,7 @@ def report_guard_ceiling(records: Sequence[MatchRecord], truth: dict, indent: st
     is loose, with precision taken as 1 and only the conflicting pairs themselves lost."""
     people: dict[str, list[MatchRecord]] = defaultdict(list)
     for record in records:
-        people[truth[tuple(record.record_id.split(":", 1))]].append(record)
+        people[truth[record_key(record.record_id)]].append(record)
     pairs = kept_apart = 0
     for members in people.values():
         for a, b in combinations(members, 2):
@@ -48,7 +54,7 @@ def report_guard_ceiling(records: Sequence[MatchRecord], truth: dict, indent: st
           f"R <= {recall:.4f}, F1 <= {2 * recall / (1 + recall):.4f}")
 
 
-def splink_links(frame: Any, settings: Any) -> dict[tuple[str, str], str]:
+def splink_links(frame: Any, settings: Any) -> dict[RecordKey, str]:
     """Splink 4 with u from random pairs, m by EM on two blockings, clusters at 0.999."""
     from splink import DuckDBAPI, Linker, block_on
 
@@ -58,4 +64,4 @@ def splink_links(frame: Any, settings: Any) -> dict[tuple[str, str], str]:
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("family", "given"))
     predictions = linker.inference.predict(threshold_match_probability=0.5)
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, 0.999).as_pandas_dataframe()
-    return {tuple(row.unique_id.split(":", 1)): str(row.cluster_id) for row in clusters.itertuples()}
+    return {record_key(row.unique_id): str(row.cluster_id) for row in clusters.itertuples()}
