@@ -8,9 +8,10 @@ from typing import Annotated, Any, Optional
 import strawberry
 from strawberry.types import Info
 
-from app.audit.log import people_viewed_by, query_events, viewers_of
+from app.audit.log import UnreadableEvent, people_viewed_by, query_events, viewers_of
 from resolvers import paging
 from resolvers.entities import ctx_of
+from resolvers.errors import InvalidInput
 
 
 @strawberry.type(description="One audit event, with its place in the hash chain.")
@@ -53,10 +54,13 @@ async def resolve_audit_log(
     ctx = ctx_of(info)
     ctx.authorise("auditLog")
     limit = paging.page_size(first)
-    events = await ctx.read(
-        lambda: query_events(ctx.graph, person_id=str(person_id) if person_id else None, subject=subject,
-                             start=from_, end=to, limit=limit, after_seq=after_seq)
-    )
+    try:
+        events = await ctx.read(
+            lambda: query_events(ctx.graph, person_id=str(person_id) if person_id else None, subject=subject,
+                                 start=from_, end=to, limit=limit, after_seq=after_seq)
+        )
+    except UnreadableEvent as error:
+        raise InvalidInput(str(error)) from error
     return [_entry(e) for e in events]
 
 

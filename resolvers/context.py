@@ -1,7 +1,8 @@
 """Per-request state: who is asking, why, and what personal data the answer touched.
 
-Resolvers record every person and address id they return and every protected field they
-return or deny here; the HTTP layer turns that into exactly one audit event per request.
+Resolvers record every person and address the answer includes (``Person.shown``,
+``Address.shown``) and every protected field they return or deny here; the HTTP layer turns
+that into exactly one audit event per request.
 """
 
 from __future__ import annotations
@@ -94,11 +95,9 @@ class RequestContext:
 
     def person_id(self, real_id: str) -> str:
         """The id this caller sees: a keyed pseudonym for analysts."""
-        self.audit.person_ids.add(real_id)
         return self.pseudonymiser.token("person", real_id) if self.pseudonymous else real_id
 
     def address_id(self, real_id: str) -> str:
-        self.audit.address_ids.add(real_id)
         return self.pseudonymiser.token("address", real_id) if self.pseudonymous else real_id
 
     def query_params(self) -> dict[str, Any]:

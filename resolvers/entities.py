@@ -111,6 +111,12 @@ def agency_summaries(involvements: list[dict[str, Any]]) -> list[AgencySummary]:
 class Address:
     row: strawberry.Private[dict[str, Any]]
 
+    @classmethod
+    def shown(cls, ctx: RequestContext, row: dict[str, Any]) -> "Address":
+        """An address the answer includes: the audit event names it whether or not its id is selected."""
+        ctx.audit.address_ids.add(row["id"])
+        return cls(row=row)
+
     @strawberry.field
     def id(self, info: Info) -> strawberry.ID:
         return strawberry.ID(ctx_of(info).address_id(self.row["id"]))
@@ -152,7 +158,7 @@ class Address:
             return []
         members = full["residents"]
         people = await person_loader(ctx).load_many([m["person_id"] for m in members])
-        return [Resident(person=Person(row=p), first_seen=m.get("first_seen"), last_seen=m.get("last_seen"))
+        return [Resident(person=Person.shown(ctx, p), first_seen=m.get("first_seen"), last_seen=m.get("last_seen"))
                 for p, m in zip(people, members) if p]
 
     @strawberry.field(description="Involvements of the people recorded at this address, by agency.")
@@ -221,14 +227,21 @@ def _involvements(row: dict[str, Any]) -> list[Involvement]:
     return [Involvement(row=r) for r in sorted(row["involvements"], key=lambda r: (r["agency"], r["id"]))]
 
 
-def _addresses(row: dict[str, Any]) -> list[PersonAddress]:
+def _addresses(ctx: RequestContext, row: dict[str, Any]) -> list[PersonAddress]:
     rows = sorted(row["addresses"], key=lambda a: (a.get("last_seen") or date.min, a["id"]), reverse=True)
-    return [PersonAddress(address=Address(row=a), first_seen=a.get("first_seen"), last_seen=a.get("last_seen")) for a in rows]
+    return [PersonAddress(address=Address.shown(ctx, a), first_seen=a.get("first_seen"), last_seen=a.get("last_seen"))
+            for a in rows]
 
 
 @strawberry.type(description="A resolved person. Protected fields are null, with an error naming them, for roles that may not see them.")
 class Person:
     row: strawberry.Private[dict[str, Any]]
+
+    @classmethod
+    def shown(cls, ctx: RequestContext, row: dict[str, Any]) -> "Person":
+        """A person the answer includes: the audit event names them whether or not their id is selected."""
+        ctx.audit.person_ids.add(row["id"])
+        return cls(row=row)
 
     @strawberry.field(description="The person's id; for analysts a stable keyed pseudonym.")
     def id(self, info: Info) -> strawberry.ID:
@@ -290,7 +303,7 @@ class Person:
 
     @strawberry.field(graphql_type=list[PersonAddress])
     def addresses(self, info: Info) -> list[PersonAddress] | Awaitable[list[PersonAddress]]:
-        return self._with_full_row(info, _addresses)
+        return self._with_full_row(info, lambda row: _addresses(ctx_of(info), row))
 
     @strawberry.field(description="People known at the same addresses.")
     async def household(self, info: Info) -> list[HouseholdMember]:
@@ -300,7 +313,8 @@ class Person:
         row = self.row if "addresses" in self.row else await self._full_row(info)
         addresses = {a["id"]: a for a in row["addresses"]}
         return [
-            HouseholdMember(person=Person(row=p), address=Address(row=addresses.get(m["address_id"], {"id": m["address_id"]})),
+            HouseholdMember(person=Person.shown(ctx, p),
+                            address=Address.shown(ctx, addresses.get(m["address_id"], {"id": m["address_id"]})),
                             first_seen=m.get("first_seen"), last_seen=m.get("last_seen"))
             for p, m in zip(people, members) if p
         ]

@@ -39,8 +39,9 @@ class PersonConnection:
 
 
 async def _people(info: Info, ids: list[str]) -> list[Person]:
-    rows = await person_loader(ctx_of(info)).load_many(ids)
-    return [Person(row=r) for r in rows if r]
+    ctx = ctx_of(info)
+    rows = await person_loader(ctx).load_many(ids)
+    return [Person.shown(ctx, r) for r in rows if r]
 
 
 async def resolve_search_people(
@@ -59,7 +60,7 @@ async def resolve_search_people(
     except InvalidSearch as error:
         raise InvalidInput(str(error)) from error
     ranked, found = await ctx.read(_ranked_headlines, ctx, query, limit)
-    return [SearchHit(score=s.score, person=Person(row=found[s.person_id]))
+    return [SearchHit(score=s.score, person=Person.shown(ctx, found[s.person_id]))
             for s in ranked if s.person_id in found]
 
 
@@ -77,7 +78,7 @@ async def resolve_person(info: Info, id: strawberry.ID) -> Optional[Person]:
     ctx = ctx_of(info)
     ctx.authorise("person")
     row = await person_loader(ctx).load(str(id))
-    return Person(row=row) if row else None
+    return Person.shown(ctx, row) if row else None
 
 
 async def resolve_search_addresses(
@@ -99,14 +100,14 @@ async def resolve_search_addresses(
         raise InvalidInput(str(error)) from error
     ids = await ctx.read(data.address_ids, ctx.graph, cleaned, code, (uprn or "").strip() or None, limit)
     rows = await address_loader(ctx).load_many(ids)
-    return [Address(row=r) for r in rows if r]
+    return [Address.shown(ctx, r) for r in rows if r]
 
 
 async def resolve_address(info: Info, id: strawberry.ID) -> Optional[Address]:
     ctx = ctx_of(info)
     ctx.authorise("address")
     row = await address_loader(ctx).load(str(id))
-    return Address(row=row) if row else None
+    return Address.shown(ctx, row) if row else None
 
 
 def _connection(people: list[Person], distances: list[Optional[int]], offset: int, more: bool) -> PersonConnection:
@@ -143,5 +144,5 @@ async def resolve_connections(
     found = await ctx.read(data.connections, ctx.graph, start["id"], depth, offset, limit + 1)
     page = found[:limit]
     rows = await person_loader(ctx).load_many([r["id"] for r in page])
-    pairs = [(Person(row=row), r["distance"]) for row, r in zip(rows, page) if row]
+    pairs = [(Person.shown(ctx, row), r["distance"]) for row, r in zip(rows, page) if row]
     return _connection([p for p, _ in pairs], [d for _, d in pairs], offset, len(found) > limit)

@@ -32,10 +32,21 @@ WITH e ORDER BY e.seq LIMIT $limit
 RETURN e {.*, at: toString(e.at)} AS e
 """
 
-QUERY = """
+# The ids that stand for one person in the log: the surviving Person an id (perhaps superseded)
+# leads to, and every id merged into it, so a merge does not hide who viewed them before it.
+_PERSON_IDS = """
+OPTIONAL MATCH (start:Person {id: $person_id})
+OPTIONAL MATCH (start)-[:MERGED_INTO*1..10]->(survivor:Person) WHERE NOT (survivor)-[:MERGED_INTO]->(:Person)
+WITH coalesce(survivor, start) AS p
+OPTIONAL MATCH (merged:Person)-[:MERGED_INTO*1..10]->(p)
+WITH p, collect(DISTINCT merged.id) AS merged_ids
+WITH CASE WHEN p IS NULL THEN [$person_id] ELSE [p.id] + merged_ids END AS person_ids
+"""
+
+QUERY = _PERSON_IDS + """
 MATCH (e:AuditEvent)
 WHERE ($subject IS NULL OR e.subject = $subject)
-  AND ($person_id IS NULL OR $person_id IN e.person_ids)
+  AND ($person_id IS NULL OR any(id IN e.person_ids WHERE id IN person_ids))
   AND ($start IS NULL OR e.at >= datetime($start))
   AND ($end IS NULL OR e.at <= datetime($end))
   AND ($after_seq IS NULL OR e.seq > $after_seq)
@@ -43,16 +54,18 @@ WITH e ORDER BY e.seq LIMIT $limit
 RETURN e {.*, at: toString(e.at)} AS e
 """
 
+# An event names only the people its answer included, so every event naming someone counts,
+# including one whose request was refused in part.
 PEOPLE_VIEWED_BY = """
-MATCH (e:AuditEvent {subject: $subject, outcome: 'allowed'})
+MATCH (e:AuditEvent {subject: $subject})
 WHERE ($start IS NULL OR e.at >= datetime($start)) AND ($end IS NULL OR e.at <= datetime($end))
 UNWIND e.person_ids AS id
 RETURN DISTINCT id ORDER BY id
 """
 
-VIEWERS_OF = """
-MATCH (e:AuditEvent {outcome: 'allowed'})
-WHERE $person_id IN e.person_ids
+VIEWERS_OF = _PERSON_IDS + """
+MATCH (e:AuditEvent)
+WHERE any(id IN e.person_ids WHERE id IN person_ids)
   AND ($start IS NULL OR e.at >= datetime($start)) AND ($end IS NULL OR e.at <= datetime($end))
 RETURN DISTINCT e.subject AS subject ORDER BY subject
 """

@@ -9,6 +9,7 @@ must fail, so every error here is an AuditWriteError.
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 from dataclasses import dataclass, fields
 from datetime import datetime, timezone
@@ -184,26 +185,41 @@ async def append_event_async(graph: Graph, event: AuditEvent) -> StoredEvent:
     return await waiting.future
 
 
+# Neo4j writes a datetime with a named zone as e.g. ``...Z[UTC]``; Python reads the offset only.
+_ZONE_NAME = re.compile(r"\[[^\]]*\]$")
+
+
+class UnreadableEvent(ValueError):
+    """A stored event whose values are not what the log writes (it has been altered)."""
+
+    def __init__(self, seq: Any) -> None:
+        super().__init__(f"audit event {seq} cannot be read: run `mast audit verify`")
+        self.seq = seq
+
+
 def _stored(row: dict[str, Any]) -> StoredEvent:
     names = {f.name for f in fields(StoredEvent)}
     values = {k: v for k, v in row.items() if k in names}
     for key in ("person_ids", "address_ids", "fields"):
         values[key] = tuple(values.get(key) or ())
-    values["at"] = datetime.fromisoformat(row["at"].replace("Z", "+00:00"))
-    return StoredEvent(**values)
+    try:
+        values["at"] = datetime.fromisoformat(_ZONE_NAME.sub("", row["at"]).replace("Z", "+00:00"))
+        return StoredEvent(**values)
+    except (TypeError, ValueError, AttributeError) as error:
+        raise UnreadableEvent(row.get("seq")) from error
 
 
-def _events_in_order(graph: Graph) -> Iterator[StoredEvent]:
-    """Every event by seq, a page at a time: one sorted read of the whole log ran out of
-    Neo4j's transaction memory on a log of 965,322 events (4 GiB heap)."""
+def _events_in_order(graph: Graph) -> Iterator[dict[str, Any]]:
+    """Every event's stored row by seq, a page at a time: one sorted read of the whole log ran
+    out of Neo4j's transaction memory on a log of 965,322 events (4 GiB heap)."""
     after = -(2**63)  # below any seq, so a tampered zero or negative one is read too
     with graph.session(default_access_mode=neo4j.READ_ACCESS) as session:
         while True:
-            page = [_stored(record["e"]) for record in session.run(cypher.EVENTS_AFTER, after=after, limit=VERIFY_PAGE)]
+            page = [record["e"] for record in session.run(cypher.EVENTS_AFTER, after=after, limit=VERIFY_PAGE)]
             yield from page
             if len(page) < VERIFY_PAGE:
                 return
-            after = page[-1].seq
+            after = page[-1]["seq"]
 
 
 @dataclass(frozen=True)
@@ -217,8 +233,12 @@ class ChainReport:
 def verify_chain(graph: Graph) -> ChainReport:
     """Recompute every hash in order; name the first event where the chain breaks."""
     expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
-    for event in _events_in_order(graph):
+    for row in _events_in_order(graph):
         checked += 1
+        try:
+            event = _stored(row)
+        except UnreadableEvent:
+            return ChainReport(False, checked, expected_seq, "its stored values cannot be read")
         if event.seq != expected_seq:
             return ChainReport(False, checked, expected_seq, f"event {expected_seq} is missing")
         if event.prev_hash != prev_hash:

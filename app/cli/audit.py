@@ -6,7 +6,7 @@ from datetime import datetime
 
 import click
 
-from app.audit.log import query_events, verify_chain
+from app.audit.log import UnreadableEvent, query_events, verify_chain
 from app.db import Graph
 from app.settings import get_settings
 
@@ -38,7 +38,10 @@ def log_command(person: str | None, subject: str | None, start: datetime | None,
                 limit: int) -> None:
     """Print audit events (ids, roles and purposes only)."""
     with Graph(get_settings()) as graph:
-        events = query_events(graph, person_id=person, subject=subject, start=start, end=end, limit=limit)
+        try:
+            events = query_events(graph, person_id=person, subject=subject, start=start, end=end, limit=limit)
+        except UnreadableEvent as error:
+            raise click.ClickException(str(error)) from error
     for e in events:
         click.echo(f"{e.seq:6d} {e.at.isoformat()} {e.subject} ({e.role}, {e.agency}) {e.operation} "
                    f"{e.outcome} purpose={e.purpose or '-'} people={','.join(e.person_ids) or '-'}")

@@ -139,6 +139,25 @@ def test_auditor_reads_the_log_and_nothing_else(api: Api) -> None:
     assert api.gql(REVIEW_QUEUE, role="auditor")["data"]["reviewQueue"] is None
 
 
+def test_the_audit_names_everyone_an_answer_includes_whether_or_not_their_id_is_asked_for(api: Api) -> None:
+    api.gql("query($id: ID!) { person(id: $id) { name addresses { address { line1 } } } }", {"id": WILLIAM})
+    api.gql('query { searchPeople(name: "William Smith") { score person { name } } }')
+    api.gql('query { address(id: "A-park") { line1 residents { firstSeen } } }')
+    person, search, address = api.audit_events()
+    assert set(person.person_ids) == {WILLIAM} and person.address_ids
+    assert WILLIAM in search.person_ids
+    assert address.address_ids == ("A-park",) and address.person_ids
+
+
+def test_a_read_refused_in_part_still_answers_who_viewed_whom(api: Api) -> None:
+    body = api.gql("query($id: ID!) { person(id: $id) { name } auditLog { seq } }", {"id": WILLIAM}, subject="sneaky")
+    assert body["data"]["person"]["name"] and body["data"]["auditLog"] is None
+    assert api.audit_events()[-1].outcome == "denied"
+    viewers = api.gql('query { viewersOf(personId: "P-william") }', role="auditor")["data"]["viewersOf"]
+    viewed = api.gql('query { peopleViewedBy(subject: "sneaky") }', role="auditor")["data"]["peopleViewedBy"]
+    assert "sneaky" in viewers and viewed == [WILLIAM]
+
+
 MATRIX = [
     ("practitioner", PERSON, {"id": WILLIAM}, "allowed"),
     ("practitioner", SEARCH, None, "allowed"),

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from app.audit import log as audit_log
 from app.audit.events import AuditEvent, StoredEvent
-from app.audit.log import (AuditWriteError, append_event, append_event_async, people_viewed_by, query_events,
-                           verify_chain, viewers_of)
+from app.audit.log import (AuditWriteError, UnreadableEvent, append_event, append_event_async, people_viewed_by,
+                           query_events, verify_chain, viewers_of)
 from app.db import Graph
 from app.settings import Settings
 
@@ -157,17 +157,42 @@ def test_requests_awaiting_an_unwritable_log_all_fail() -> None:
 
 
 def test_who_saw_whom(graph: Graph) -> None:
+    """An event names only the people its answer included, so carol, whose request was refused
+    in part (outcome "denied"), was still shown P-1."""
     append_event(graph, event("alice", ("P-1", "P-2")))
     append_event(graph, event("bob", ("P-2",)))
     append_event(graph, event("carol", ("P-1",), outcome="denied"))
     assert people_viewed_by(graph, "alice") == ["P-1", "P-2"]
+    assert people_viewed_by(graph, "carol") == ["P-1"]
     assert viewers_of(graph, "P-2") == ["alice", "bob"]
-    assert viewers_of(graph, "P-1") == ["alice"]
+    assert viewers_of(graph, "P-1") == ["alice", "carol"]
     assert [e.subject for e in query_events(graph, person_id="P-1")] == ["alice", "carol"]
     assert [e.seq for e in query_events(graph, subject="bob")] == [2]
     later = datetime.now(timezone.utc) + timedelta(minutes=1)
     assert query_events(graph, start=later) == []
     assert len(query_events(graph, end=later)) == 3
+
+
+def test_reads_of_a_person_merged_away_still_count_for_the_survivor(graph: Graph) -> None:
+    graph.run("CREATE (:Person {id: 'P-new'})<-[:MERGED_INTO]-(:Person {id: 'P-old'})")  # test-only fixture
+    append_event(graph, event("dave", ("P-old",)))
+    append_event(graph, event("erin", ("P-new",)))
+    assert viewers_of(graph, "P-new") == ["dave", "erin"]
+    assert viewers_of(graph, "P-old") == ["dave", "erin"]
+    assert [e.subject for e in query_events(graph, person_id="P-new")] == ["dave", "erin"]
+    assert [e.subject for e in query_events(graph, person_id="P-unknown")] == []
+
+
+def test_verify_reads_a_time_stored_with_a_zone_name_and_names_an_unreadable_one(graph: Graph) -> None:
+    for _ in range(3):
+        append_event(graph, event())
+    graph.run("MATCH (e:AuditEvent {seq: 2}) SET e.at = datetime({datetime: e.at, timezone: 'UTC'})")  # same instant
+    assert verify_chain(graph).ok
+    graph.run("MATCH (e:AuditEvent {seq: 2}) SET e.at = 'yesterday'")  # test-only tampering
+    report = verify_chain(graph)
+    assert (report.ok, report.first_broken_seq, report.reason) == (False, 2, "its stored values cannot be read")
+    with pytest.raises(UnreadableEvent):
+        query_events(graph)
 
 
 def test_an_unwritable_log_raises() -> None:
