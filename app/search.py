@@ -12,7 +12,7 @@ from typing import Any
 from app.db import Graph, PerGraph
 from matching import normalise as norm
 from matching.search import Candidate, Scored, SearchQuery, name_tokens, rank
-from matching.vocabulary import NameVocabulary
+from matching.vocabulary import MAX_TOKEN_LENGTH, NameVocabulary
 from resolvers import cypher
 from resolvers.data import read, single_list
 
@@ -46,7 +46,7 @@ def build_query(name: str | None, date_of_birth: str | None, postcode: str | Non
     except norm.InvalidValue as error:
         raise InvalidSearch(f"postcode: {error}") from error
     query = SearchQuery(
-        name_tokens=name_tokens(name or ""),
+        name_tokens=_searchable(name_tokens(name or "")),
         dob=dob,
         nhs_number=nhs,
         postcode=code.full if code else None,
@@ -58,12 +58,21 @@ def build_query(name: str | None, date_of_birth: str | None, postcode: str | Non
     return query
 
 
+def _searchable(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """The tokens a search ranks and expands: the first MAX_NAME_TOKENS that could be part of a
+    name. Whatever was pasted into the box, the work stays that of an ordinary name."""
+    return tuple(t for t in tokens if len(t) <= MAX_TOKEN_LENGTH)[:MAX_NAME_TOKENS]
+
+
 def full_postcode(raw: str) -> str:
     """A postcode as stored on addresses (normalised), for address search."""
     try:
-        return norm.normalise_postcode(raw).full
+        code = norm.normalise_postcode(raw)
     except norm.InvalidValue as error:
         raise InvalidSearch(f"postcode: {error}") from error
+    if code is None:
+        raise InvalidSearch("postcode: empty")
+    return code.full
 
 
 def names_lucene(tokens: tuple[str, ...], vocabulary: NameVocabulary) -> str:
@@ -80,7 +89,7 @@ def names_lucene(tokens: tuple[str, ...], vocabulary: NameVocabulary) -> str:
     a misspelt record is found: search_recall.py's "misspelt record, name spelt right" fell
     from 81% to 48%."""
     terms: dict[str, None] = {}
-    for token in tokens[:MAX_NAME_TOKENS]:
+    for token in tokens:
         safe = _LUCENE_SAFE.sub("", token)
         if not safe:
             continue

@@ -16,6 +16,10 @@ from rapidfuzz.distance import OSA
 
 # Lucene's fuzzy query expands to at most 50 terms; so does a typed token here.
 MAX_NEIGHBOURS = 50
+# A token of n letters has n deletions of n-1 letters each, so indexing or looking one up
+# costs n² in time and memory. Longer tokens are held (they count in ``size``) but neither
+# indexed nor expanded: they cannot be names, and one pasted into a search must not stall it.
+MAX_TOKEN_LENGTH = 40
 
 
 def _deletions(token: str) -> set[str]:
@@ -45,13 +49,16 @@ class NameVocabulary:
         """Index the tokens not held yet. Lookups may run meanwhile in other threads: each
         step here is a single dict or list operation."""
         for token in set(tokens) - self._tokens:
-            for key in _deletions(token) | {token}:
-                self._by_key.setdefault(key, []).append(token)
+            if len(token) <= MAX_TOKEN_LENGTH:
+                for key in _deletions(token) | {token}:
+                    self._by_key.setdefault(key, []).append(token)
             self._tokens.add(token)
 
     def neighbours(self, token: str) -> list[str]:
         """Stored tokens one edit from ``token`` (not ``token`` itself), at most
         MAX_NEIGHBOURS, nearest in length first, then alphabetically."""
+        if len(token) > MAX_TOKEN_LENGTH:
+            return []
         found = {
             other
             for key in _deletions(token) | {token}

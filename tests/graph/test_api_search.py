@@ -89,6 +89,19 @@ def test_bad_or_empty_input_is_a_clear_error_without_echoing_it(api: Api) -> Non
     assert "give at least one" in errors_at(api.gql(SEARCH, {}))["searchPeople"]
 
 
+def test_tokens_too_long_for_a_name_are_not_searched(api: Api) -> None:
+    """Looking up a token of n letters costs n²: a 200,000-letter one is left out, not expanded."""
+    assert WILLIAM in _hits(api, name=f"William {'a' * 200_000} Smith")
+    body = api.gql(SEARCH, {"name": "a" * 200_000})
+    assert "give at least one" in errors_at(body)["searchPeople"]
+
+
+def test_a_blank_postcode_is_a_clear_error_in_address_search(api: Api) -> None:
+    body = api.gql('query { searchAddresses(postcode: " ") { id } }')
+    assert body["data"]["searchAddresses"] is None
+    assert errors_at(body)["searchAddresses"] == "postcode: empty"
+
+
 DETAIL = """involvements { agency type start lastContact status leadWorker { name } }
   agencySummary { agency lastIntervention contact { name } }
   addresses { firstSeen lastSeen address { id postcode } } household { person { id } }"""

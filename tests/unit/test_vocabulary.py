@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from matching.vocabulary import MAX_NEIGHBOURS, NameVocabulary
+from matching.vocabulary import MAX_NEIGHBOURS, MAX_TOKEN_LENGTH, NameVocabulary
 
 STORED = NameVocabulary(["smith", "smyth", "smiths", "mith", "simth", "smitt", "smote", "jones", "smithson"])
 
@@ -36,3 +36,12 @@ def test_tokens_added_later_are_found_and_counted_once() -> None:
     vocabulary.add(["jonas", "jones"])
     assert vocabulary.size == 2
     assert vocabulary.neighbours("jona") == ["jonas"]
+
+
+def test_tokens_too_long_for_a_name_are_held_but_neither_indexed_nor_expanded() -> None:
+    """Indexing or looking up a token of n letters costs n²: a pasted blob must stay cheap."""
+    long = "a" * (MAX_TOKEN_LENGTH + 1)
+    vocabulary = NameVocabulary([long, "smith"])
+    assert vocabulary.size == 2
+    assert vocabulary.neighbours(long[:-1]) == []
+    assert vocabulary.neighbours("b" * 200_000) == []
