@@ -12,6 +12,8 @@ import strawberry
 from resolvers.errors import InvalidInput
 
 MAX_PAGE = 100
+# Far beyond any page this API hands out; keeps offset arithmetic inside Neo4j's 64-bit integers.
+MAX_OFFSET = 2**31 - 1
 
 
 @strawberry.type
@@ -38,6 +40,6 @@ def decode(cursor: Optional[str]) -> int:
         offset = int(value)
     except (binascii.Error, UnicodeDecodeError, ValueError) as error:
         raise InvalidInput("after is not a cursor this API issued") from error
-    if kind != "o" or offset < 0:
+    if kind != "o" or not 0 <= offset <= MAX_OFFSET:
         raise InvalidInput("after is not a cursor this API issued")
     return offset
