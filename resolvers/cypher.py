@@ -225,8 +225,11 @@ RETURN x.id + '|' + y.id AS key, e.probability AS probability, e.weight AS weigh
 ORDER BY key LIMIT $limit
 """
 
+# 'same' makes the resolver link two records whatever they hold, so it is taken only for a pair
+# the model scored; 'different' only ever keeps records apart, so it may be said of any two.
 CREATE_REVIEW_DECISION = """
 MATCH (a:SourceRecord {id: $record_a}), (b:SourceRecord {id: $record_b})
+WHERE $decision = 'different' OR EXISTS { (a)-[:SIMILAR]-(b) }
 CREATE (d:ReviewDecision {id: $id, record_a: $record_a, record_b: $record_b, decision: $decision,
                           note: $note, reviewer: $reviewer, at: datetime()})
 SET a.needs_resolution = true, b.needs_resolution = true

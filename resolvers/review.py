@@ -117,6 +117,8 @@ async def resolve_review_match(
     params = {"id": f"review-{uuid.uuid4().hex}", "record_a": first, "record_b": second,
               "decision": decision, "note": note, "reviewer": ctx.principal.subject}
     stored = await ctx.read(data.create_review_decision, ctx.graph, params)
+    if stored is None and decision == "same":
+        raise InvalidInput("no such pair of records scored as a possible match: 'same' is for pairs the resolver scored")
     if stored is None:
         raise InvalidInput("no such pair of records")
     ctx.audit.details.append(f"review decision {stored['id']} on {first} and {second}: {decision}")

@@ -31,9 +31,17 @@ def test_bad_decisions_are_refused(api: Api) -> None:
         ({"a": "CSC:c1", "b": "NHS:n2", "d": "maybe"}, "decision must be"),
         ({"a": "CSC:c1", "b": "CSC:c1", "d": "same"}, "against itself"),
         ({"a": "CSC:c1", "b": "CSC:nope", "d": "different"}, "no such pair"),
+        ({"a": "POLICE:p1", "b": "NHS:n1", "d": "same"}, "'same' is for pairs the resolver scored"),
+        ({"a": "CSC:c1", "b": "CSC:nope", "d": "same"}, "'same' is for pairs the resolver scored"),
     ):
         body = api.gql(DECIDE, variables, role="reviewer")
         assert message in errors_at(body)["reviewMatch"]
     assert api.graph.run("MATCH (d:ReviewDecision) RETURN count(d) AS n")[0]["n"] == 0
     practitioner = api.gql(DECIDE, {"a": "CSC:c1", "b": "NHS:n2", "d": "same"})
     assert "not available to the practitioner role" in errors_at(practitioner)["reviewMatch"]
+
+
+def test_different_may_be_said_of_any_two_records(api: Api) -> None:
+    """A 'different' decision can only keep records apart, so it needs no scored pair."""
+    body = api.gql(DECIDE, {"a": "POLICE:p1", "b": "NHS:n1", "d": "different"}, role="reviewer")
+    assert body["data"]["reviewMatch"]["decision"] == "different"
