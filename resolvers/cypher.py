@@ -17,6 +17,16 @@ WITH requested, coalesce(survivor, start) AS p
 
 _HIDDEN = "i.agency <> $viewer AND i.involvement_type IN coalesce($sensitive[i.agency], [])"
 
+
+def _unless_hidden(expression: str) -> str:
+    """Another agency sees a sensitive involvement only as "known to <agency>" with whom to
+    call: not its type, and not when it began, was last active or whether it is open."""
+    return f"CASE WHEN hidden THEN null ELSE {expression} END"
+
+
+_SHOWN = (f"start: {_unless_hidden('toString(i.start)')}, last_contact: {_unless_hidden('toString(i.last_contact)')}, "
+          f"status: {_unless_hidden('i.status')}, type: {_unless_hidden('i.involvement_type')}, sensitive: hidden")
+
 # A person's parts, per role projection. Dates travel as ISO strings: the driver's own date
 # type costs more to decode than the rest of the row (``data.persons`` turns them back).
 _RECORDS_FULL = """
@@ -32,8 +42,7 @@ _INVOLVEMENTS_FULL = f"""
     MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p)
     MATCH (s)-[:HAS_INVOLVEMENT]->(i:Involvement) WHERE NOT i.retired
     WITH i, {_HIDDEN} AS hidden
-    RETURN i {{.id, .agency, start: toString(i.start), last_contact: toString(i.last_contact), .status,
-              type: CASE WHEN hidden THEN null ELSE i.involvement_type END, sensitive: hidden,
+    RETURN i {{.id, .agency, {_SHOWN},
               .lead_name, .lead_role, .lead_team, .lead_phone, .lead_email}}
   }}"""
 
@@ -56,8 +65,7 @@ _INVOLVEMENTS_PSEUDONYMOUS = f"""
     MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p)
     MATCH (s)-[:HAS_INVOLVEMENT]->(i:Involvement) WHERE NOT i.retired
     WITH i, {_HIDDEN} AS hidden
-    RETURN i {{.id, .agency, start: toString(i.start), last_contact: toString(i.last_contact), .status,
-              type: CASE WHEN hidden THEN null ELSE i.involvement_type END, sensitive: hidden}}
+    RETURN i {{.id, .agency, {_SHOWN}}}
   }}"""
 
 _ADDRESSES_PSEUDONYMOUS = """
@@ -183,8 +191,7 @@ RETURN a.id AS id, a.line_1 AS line_1, a.line_2 AS line_2, a.town AS town, a.pos
     MATCH (s:SourceRecord)-[:GAVE_ADDRESS]->(:SourceAddress)-[:RESOLVES_TO]->(a)
     MATCH (s)-[:HAS_INVOLVEMENT]->(i:Involvement) WHERE NOT i.retired
     WITH DISTINCT i, {_HIDDEN} AS hidden
-    RETURN i {{.id, .agency, .start, .last_contact, .status,
-              type: CASE WHEN hidden THEN null ELSE i.involvement_type END, sensitive: hidden,
+    RETURN i {{.id, .agency, {_SHOWN},
               .lead_name, .lead_role, .lead_team, .lead_phone, .lead_email}}
   }} AS involvements
 """

@@ -65,12 +65,17 @@ def _person_dates(row: dict[str, Any]) -> dict[str, Any]:
     for record in row["records"]:
         if "dobs" in record:
             record["dobs"] = [date.fromisoformat(d) for d in record["dobs"]]
-    for involvement in row.get("involvements", ()):
-        involvement["start"] = _day(involvement["start"])
-        involvement["last_contact"] = _day(involvement["last_contact"])
+    _involvement_dates(row)
     for address in row.get("addresses", ()):
         address["first_seen"] = _day(address["first_seen"])
         address["last_seen"] = _day(address["last_seen"])
+    return row
+
+
+def _involvement_dates(row: dict[str, Any]) -> dict[str, Any]:
+    for involvement in row.get("involvements", ()):
+        involvement["start"] = _day(involvement["start"])
+        involvement["last_contact"] = _day(involvement["last_contact"])
     return row
 
 
@@ -93,7 +98,7 @@ def households(graph: Graph, ids: Sequence[str]) -> dict[str, list[dict[str, Any
 
 
 def addresses(graph: Graph, ids: Sequence[str], params: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    return {row["id"]: row for row in rows(graph, cypher.ADDRESSES_FULL, ids=list(ids), **params)}
+    return {row["id"]: _involvement_dates(row) for row in rows(graph, cypher.ADDRESSES_FULL, ids=list(ids), **params)}
 
 
 def address_ids(graph: Graph, text: str, postcode: str | None, uprn: str | None, limit: int) -> list[str]:
