@@ -4,6 +4,7 @@ response leaves; if the audit cannot be written the caller gets a 500, never the
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -115,6 +116,18 @@ class MastGraphQL(GraphQL):
                 log.error("audit write failed for subject %s; response withheld", principal.subject)
                 return JSONResponse({"errors": [{"message": "Internal error."}]}, status_code=500)
         return response
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """Strawberry turns only JSONDecodeError into a 400; a body that is not UTF-8, nested past
+        the decoder's recursion limit, or not an object (or a batch, which strawberry refuses
+        itself) would otherwise escape as a 500."""
+        try:
+            parsed = json.loads(data)
+        except (ValueError, RecursionError) as error:
+            raise HTTPException(400, "Unable to parse request body as JSON") from error
+        if not isinstance(parsed, (dict, list)):
+            raise HTTPException(400, "The request body must be a JSON object.")
+        return parsed
 
     async def get_context(self, request: Any, response: Any) -> Any:
         raise RuntimeError("the context is built in handle(), after authentication")

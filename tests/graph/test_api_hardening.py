@@ -108,3 +108,20 @@ def test_missing_or_garbage_tokens_get_401(api: Api) -> None:
     bad = {"Authorization": "Bearer not-a-token", "X-MAST-Purpose": "CASE-1"}
     assert api.client.post("/graphql", json=query, headers=bad).status_code == 401
     assert api.audit_events() == []
+
+
+def _headers(api: Api) -> dict[str, str]:
+    return {"Authorization": f"Bearer {api.token('practitioner')}", "X-MAST-Purpose": "CASE-1",
+            "Content-Type": "application/json"}
+
+
+@pytest.mark.parametrize("raw", [
+    b'"abc"', b"null", b"1", b'{"query":"\xff\xfe"}',
+    b'{"query":"{__typename}","variables":{"a":' + b"[" * 100_000 + b"]" * 100_000 + b"}}",
+], ids=["string", "null", "number", "invalid-utf8", "deeply-nested"])
+def test_malformed_bodies_get_400_not_a_server_error(api: Api, raw: bytes) -> None:
+    response = api.client.post("/graphql", content=raw, headers=_headers(api))
+    assert response.status_code == 400
+    assert "Traceback" not in response.text and "Error" not in response.text
+    assert api.audit_events() == []
+
