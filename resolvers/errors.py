@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+SUGGESTION = "Did you mean"
+
 
 class ApiError(Exception):
     """A deliberate refusal or validation message, safe to show as it is."""
@@ -17,3 +19,9 @@ class PurposeRequired(AccessDenied):
 
 class InvalidInput(ApiError):
     """An argument the API cannot use (bad date, empty search, page too large)."""
+
+
+def without_suggestion(message: str) -> str:
+    """graphql-core ends messages with "Did you mean ...?" naming fields, arguments, types and
+    enum values of the schema; outside development the schema is not to be guessed at."""
+    return message.split(SUGGESTION)[0].strip()

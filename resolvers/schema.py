@@ -26,7 +26,7 @@ from resolvers import audit_log as audit_views
 from resolvers import ingest, people, review
 from resolvers.context import PURPOSE_HEADER
 from resolvers.entities import Address, Person
-from resolvers.errors import ApiError
+from resolvers.errors import ApiError, without_suggestion
 
 MAX_DEPTH = 8
 MAX_ALIASES = 15
@@ -88,6 +88,12 @@ class MastSchema(strawberry.Schema):
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         super().process_errors([e for e in errors if not isinstance(e.original_error, ApiError)], execution_context)
+
+    @staticmethod
+    def remove_field_suggestion(error: GraphQLError) -> None:
+        """Strawberry calls this for every error when field suggestions are disabled, but strips
+        only field suggestions; argument, type and enum suggestions reveal the schema as much."""
+        error.message = without_suggestion(error.message)
 
 
 class Limits(AddValidationRules):

@@ -125,3 +125,14 @@ def test_malformed_bodies_get_400_not_a_server_error(api: Api, raw: bytes) -> No
     assert "Traceback" not in response.text and "Error" not in response.text
     assert api.audit_events() == []
 
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ('query { multiAgencyPeople(minAgencies: 2, sinc: "2000-01-01") { pageInfo { hasNextPage } } }',
+     "Unknown argument 'sinc' on field 'Query.multiAgencyPeople'."),
+    (f'query {{ person(id: "{WILLIAM}") {{ ...F }} }} fragment F on Persn {{ id }}', "Unknown type 'Persn'."),
+    ("query($x: ReviewQueu) { __typename }", "Unknown type 'ReviewQueu'."),
+], ids=["argument", "fragment-type", "variable-type"])
+def test_no_suggestions_of_any_kind_outside_development(api: Api, query: str, expected: str) -> None:
+    messages = [e["message"] for e in api.gql(query)["errors"]]
+    assert expected in messages
+    assert not any("Did you mean" in m for m in messages)
