@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Callable, Optional
 
 import strawberry
-from graphql import GraphQLError
+from graphql import ExecutableDefinitionNode, GraphQLError, ValidationContext, ValidationRule
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -96,14 +96,31 @@ class MastSchema(strawberry.Schema):
         error.message = without_suggestion(error.message)
 
 
+_DEPTH_LIMIT = query_depth_limiter.create_validator(MAX_DEPTH, None)
+
+
+class DepthLimit(ValidationRule):
+    """Strawberry's depth validator, except on a document spreading an undefined fragment: there
+    it raises KeyError, which reaches the caller as the bare fragment name, while graphql-core's
+    KnownFragmentNamesRule refuses the document with its usual message."""
+
+    def __init__(self, context: ValidationContext) -> None:
+        super().__init__(context)
+        if not _spreads_undefined_fragment(context):
+            _DEPTH_LIMIT(context)
+
+
+def _spreads_undefined_fragment(context: ValidationContext) -> bool:
+    return any(context.get_fragment(spread.name.value) is None
+               for definition in context.document.definitions if isinstance(definition, ExecutableDefinitionNode)
+               for spread in context.get_fragment_spreads(definition.selection_set))
+
+
 class Limits(AddValidationRules):
     """Depth and alias limits: the validators behind QueryDepthLimiter and MaxAliasesLimiter
     (fragments followed), built once so the validation cache can key on them."""
 
-    RULES = (
-        query_depth_limiter.create_validator(MAX_DEPTH, None),
-        max_aliases.create_validator(MAX_ALIASES),
-    )
+    RULES = (DepthLimit, max_aliases.create_validator(MAX_ALIASES))
 
     def __init__(self) -> None:
         super().__init__(list(self.RULES))

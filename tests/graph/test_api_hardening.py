@@ -131,7 +131,8 @@ def test_malformed_bodies_get_400_not_a_server_error(api: Api, raw: bytes) -> No
      "Unknown argument 'sinc' on field 'Query.multiAgencyPeople'."),
     (f'query {{ person(id: "{WILLIAM}") {{ ...F }} }} fragment F on Persn {{ id }}', "Unknown type 'Persn'."),
     ("query($x: ReviewQueu) { __typename }", "Unknown type 'ReviewQueu'."),
-], ids=["argument", "fragment-type", "variable-type"])
+    ('query { person(id: "x") { ...Z } }', "Unknown fragment 'Z'."),
+], ids=["argument", "fragment-type", "variable-type", "unknown-fragment"])
 def test_no_suggestions_of_any_kind_outside_development(api: Api, query: str, expected: str) -> None:
     messages = [e["message"] for e in api.gql(query)["errors"]]
     assert expected in messages
