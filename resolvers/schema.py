@@ -4,7 +4,7 @@ no introspection or suggestions outside development)."""
 
 from __future__ import annotations
 
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
 import strawberry
 from graphql import ExecutableDefinitionNode, GraphQLError, ValidationContext, ValidationRule
@@ -26,7 +26,7 @@ from resolvers import audit_log as audit_views
 from resolvers import ingest, people, review
 from resolvers.context import PURPOSE_HEADER
 from resolvers.entities import Address, Person
-from resolvers.errors import ApiError, without_suggestion
+from resolvers.errors import ApiError, invalid_variable, variable_error, without_suggestion
 
 MAX_DEPTH = 8
 MAX_ALIASES = 15
@@ -96,6 +96,17 @@ class MastSchema(strawberry.Schema):
         error.message = without_suggestion(error.message)
 
 
+class VariableErrors(SchemaExtension):
+    """A variable whose value does not fit its type is the caller's mistake, reported by name
+    and type only (graphql-core's message quotes the value); rewritten before MaskErrors runs."""
+
+    def on_execute(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is not None and result.errors:
+            result.errors = [variable_error(v) if (v := invalid_variable(e)) else e for e in result.errors]
+
+
 _DEPTH_LIMIT = query_depth_limiter.create_validator(MAX_DEPTH, None)
 
 
@@ -132,6 +143,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
         Limits,
         lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
+        VariableErrors,
     ]
     if not settings.is_development:
         extensions += [DisableIntrospection,

@@ -126,6 +126,25 @@ def test_malformed_bodies_get_400_not_a_server_error(api: Api, raw: bytes) -> No
     assert api.audit_events() == []
 
 
+MULTI_AGENCY = "multiAgencyPeople(minAgencies: {}, since: {}) {{ pageInfo {{ hasNextPage }} }}"
+
+
+@pytest.mark.parametrize(("query", "variable", "value", "expected_type"), [
+    ("query($f: Int) { " + MULTI_AGENCY.format("$f", '"2000-01-01"') + " }", "f", "3", "Int"),
+    ("query($n: String) { searchPeople(name: $n) { score } }", "n", {"a": "Smyth"}, "String"),
+    ("query($n: ID!) { person(id: $n) { id } }", "n", True, "ID!"),
+    ("query($d: Date!) { " + MULTI_AGENCY.format(2, "$d") + " }", "d", "2020-02-30", "Date!"),
+], ids=["int", "string", "id", "date"])
+def test_wrong_typed_variables_get_a_graphql_message_without_the_value(
+        api: Api, query: str, variable: str, value: object, expected_type: str) -> None:
+    body = api.gql(query, {variable: value})
+    assert body.get("data") is None
+    messages = [e["message"] for e in body["errors"]]
+    assert messages == [f"Variable '${variable}' expects a value of type '{expected_type}'."]
+    assert "Smyth" not in str(body)
+    assert api.audit_events() == []
+
+
 @pytest.mark.parametrize(("query", "expected"), [
     ('query { multiAgencyPeople(minAgencies: 2, sinc: "2000-01-01") { pageInfo { hasNextPage } } }',
      "Unknown argument 'sinc' on field 'Query.multiAgencyPeople'."),
