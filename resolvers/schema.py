@@ -4,6 +4,7 @@ no introspection or suggestions outside development)."""
 
 from __future__ import annotations
 
+import logging
 from typing import Callable, Iterator, Optional
 
 import strawberry
@@ -32,6 +33,8 @@ MAX_DEPTH = 8
 MAX_ALIASES = 15
 MAX_TOKENS = 2000
 CACHED_DOCUMENTS = 256
+
+log = logging.getLogger(__name__)
 
 DESCRIPTION = f"""MAST: is this person or address known to other agencies, when was the last
 intervention, whom do I call. Every request carries a bearer token. Practitioners state the
@@ -77,17 +80,23 @@ class Mutation:
     )
 
 
-def _mask(error: GraphQLError) -> bool:
-    """Deliberate refusals and GraphQL's own validation messages pass; anything else is masked."""
+def _unexpected(error: GraphQLError) -> bool:
+    """Deliberate refusals, GraphQL's own validation messages and a variable's refused value are
+    the caller's; anything else is unexpected: masked outside development, and logged."""
     original = error.original_error
-    return original is not None and not isinstance(original, ApiError)
+    return original is not None and not isinstance(original, ApiError) and invalid_variable(error) is None
 
 
 class MastSchema(strawberry.Schema):
-    """Logs only unexpected errors: refusals are normal traffic and already audited."""
+    """Logs only unexpected errors, and never a value: refusals are normal traffic and already audited."""
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
-        super().process_errors([e for e in errors if not isinstance(e.original_error, ApiError)], execution_context)
+        """Replaces strawberry's logging, which writes the whole error: its message may quote a
+        value and its printed location the query text around it. Logged here: type, path, operation."""
+        operation = execution_context.operation_name if execution_context else None
+        for error in filter(_unexpected, errors):
+            log.error("unexpected %s at %s in operation %s", type(error.original_error).__name__,
+                      ".".join(map(str, error.path or ())) or "-", operation or "-")
 
     @staticmethod
     def remove_field_suggestion(error: GraphQLError) -> None:
@@ -147,7 +156,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     ]
     if not settings.is_development:
         extensions += [DisableIntrospection,
-                       lambda: MaskErrors(should_mask_error=_mask, error_message="Internal error.")]
+                       lambda: MaskErrors(should_mask_error=_unexpected, error_message="Internal error.")]
     return MastSchema(
         query=Query,
         mutation=Mutation,

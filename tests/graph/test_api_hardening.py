@@ -4,6 +4,8 @@ and reading data when the audit cannot be written."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from starlette.testclient import TestClient
 
@@ -143,6 +145,24 @@ def test_wrong_typed_variables_get_a_graphql_message_without_the_value(
     assert messages == [f"Variable '${variable}' expects a value of type '{expected_type}'."]
     assert "Smyth" not in str(body)
     assert api.audit_events() == []
+
+
+def test_logs_carry_no_query_values_or_variables(api: Api, monkeypatch: pytest.MonkeyPatch,
+                                                 caplog: pytest.LogCaptureFixture) -> None:
+    def broken(*args: object) -> None:
+        raise RuntimeError("William Smith 2012-03-04")
+
+    caplog.set_level(logging.DEBUG)
+    api.gql('query { searchPeople(name: "Wiliam Smyth", postcode: "LS6 2AB") { nme } }')
+    api.gql("query($n: ID!, $d: Date!) { person(id: $n) { id } multiAgencyPeople(since: $d) { pageInfo { hasNextPage } } }",
+            {"n": {"nhs": "9434765919"}, "d": "1985-07-21"})
+    monkeypatch.setattr(data, "persons", broken)
+    api.gql(f'query Lookup {{ person(id: "{WILLIAM}") {{ name }} }}')
+    for value in ("Wiliam", "Smyth", "LS6 2AB", "9434765919", "1985-07-21", "William", "2012-03-04", WILLIAM):
+        assert value not in caplog.text
+    unexpected = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(unexpected) == 1
+    assert "RuntimeError" in unexpected[0] and "person" in unexpected[0] and "Lookup" in unexpected[0]
 
 
 @pytest.mark.parametrize(("query", "expected"), [
