@@ -8,7 +8,14 @@ import logging
 from typing import Callable, Iterator, Optional
 
 import strawberry
-from graphql import ExecutableDefinitionNode, GraphQLError, ValidationContext, ValidationRule
+from graphql import (
+    ExecutableDefinitionNode,
+    ExecutionResult,
+    GraphQLError,
+    OperationDefinitionNode,
+    ValidationContext,
+    ValidationRule,
+)
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -33,6 +40,7 @@ MAX_DEPTH = 8
 MAX_ALIASES = 15
 MAX_TOKENS = 2000
 CACHED_DOCUMENTS = 256
+OPERATION_NAME_REQUIRED = "Must provide operation name if query contains multiple operations."
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +124,21 @@ class VariableErrors(SchemaExtension):
             result.errors = [variable_error(v) if (v := invalid_variable(e)) else e for e in result.errors]
 
 
+class OperationNameRequired(SchemaExtension):
+    """The spec refuses a document of several operations without operationName; strawberry runs
+    the first of them instead, so the refusal is set as the result before anything executes."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        assert context.graphql_document is not None
+        operations = sum(isinstance(d, OperationDefinitionNode) for d in context.graphql_document.definitions)
+        # ExecutionContext.operation_name falls back to the first operation's name; only this
+        # private attribute says whether the caller gave one (strawberry 0.341).
+        if operations > 1 and context._provided_operation_name is None:
+            context.result = ExecutionResult(data=None, errors=[GraphQLError(OPERATION_NAME_REQUIRED)])
+        yield
+
+
 _DEPTH_LIMIT = query_depth_limiter.create_validator(MAX_DEPTH, None)
 
 
@@ -152,6 +175,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: ParserCache(maxsize=CACHED_DOCUMENTS),
         Limits,
         lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
+        OperationNameRequired,
         VariableErrors,
     ]
     if not settings.is_development:

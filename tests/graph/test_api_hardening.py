@@ -176,3 +176,13 @@ def test_no_suggestions_of_any_kind_outside_development(api: Api, query: str, ex
     messages = [e["message"] for e in api.gql(query)["errors"]]
     assert expected in messages
     assert not any("Did you mean" in m for m in messages)
+
+
+def test_several_operations_need_an_operation_name(api: Api) -> None:
+    query = f'query A {{ __typename }} query B {{ person(id: "{WILLIAM}") {{ name }} }}'
+    body = api.client.post("/graphql", json={"query": query}, headers=_headers(api)).json()
+    assert body.get("data") is None
+    assert [e["message"] for e in body["errors"]] == ["Must provide operation name if query contains multiple operations."]
+    assert api.audit_events() == []
+    chosen = api.client.post("/graphql", json={"query": query, "operationName": "B"}, headers=_headers(api)).json()
+    assert chosen["data"]["person"]["name"] is not None
