@@ -5,6 +5,7 @@ no introspection or suggestions outside development)."""
 from __future__ import annotations
 
 import logging
+import traceback
 from typing import Callable, Iterator, Optional
 
 import strawberry
@@ -100,11 +101,14 @@ class MastSchema(strawberry.Schema):
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         """Replaces strawberry's logging, which writes the whole error: its message may quote a
-        value and its printed location the query text around it. Logged here: type, path, operation."""
+        value and its printed location the query text around it. Logged here: type, path,
+        operation and the stack's frames."""
         operation = execution_context.operation_name if execution_context else None
         for error in filter(_unexpected, errors):
-            log.error("unexpected %s at %s in operation %s", type(error.original_error).__name__,
-                      ".".join(map(str, error.path or ())) or "-", operation or "-")
+            # The frames (files, lines, code) but not the exception's message, which may hold a value.
+            frames = "".join(traceback.format_tb(error.original_error.__traceback__)) if error.original_error else ""
+            log.error("unexpected %s at %s in operation %s\n%s", type(error.original_error).__name__,
+                      ".".join(map(str, error.path or ())) or "-", operation or "-", frames)
 
     @staticmethod
     def remove_field_suggestion(error: GraphQLError) -> None:

@@ -149,8 +149,10 @@ def test_wrong_typed_variables_get_a_graphql_message_without_the_value(
 
 def test_logs_carry_no_query_values_or_variables(api: Api, monkeypatch: pytest.MonkeyPatch,
                                                  caplog: pytest.LogCaptureFixture) -> None:
+    secret = "William Smith 2012-03-04"
+
     def broken(*args: object) -> None:
-        raise RuntimeError("William Smith 2012-03-04")
+        raise RuntimeError(secret)
 
     caplog.set_level(logging.DEBUG)
     api.gql('query { searchPeople(name: "Wiliam Smyth", postcode: "LS6 2AB") { nme } }')
@@ -163,6 +165,7 @@ def test_logs_carry_no_query_values_or_variables(api: Api, monkeypatch: pytest.M
     unexpected = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(unexpected) == 1
     assert "RuntimeError" in unexpected[0] and "person" in unexpected[0] and "Lookup" in unexpected[0]
+    assert "in broken" in unexpected[0]  # the frames, to find the fault by
 
 
 @pytest.mark.parametrize(("query", "expected"), [
