@@ -3,7 +3,7 @@ and come back with the same report, per-row problems included."""
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional
 
 import strawberry
 from strawberry.scalars import JSON
@@ -47,7 +47,7 @@ class IngestResult:
 
 
 async def resolve_ingest_records(
-    info: Info, source: str, rows: list[JSON], mode: str = "delta"
+    info: Info, source: str, rows: list[Optional[JSON]], mode: str = "delta"
 ) -> Optional[IngestResult]:
     ctx = ctx_of(info)
     ctx.authorise("ingestRecords")
@@ -56,11 +56,8 @@ async def resolve_ingest_records(
         raise AccessDenied("an integrator may write only its own agency's records")
     if not 1 <= len(rows) <= MAX_ROWS:
         raise InvalidInput(f"send between 1 and {MAX_ROWS} rows per call")
-    if not all(isinstance(row, dict) for row in rows):
-        raise InvalidInput("every row must be an object with the extract's field names")
-    records: list[dict[str, Any]] = [{k: "" if v is None else str(v) for k, v in row.items()} for row in rows]
     try:
-        summary = await ctx.read(ingest_rows, ctx.graph, ctx.settings.state_dir, source, records, mode)
+        summary = await ctx.read(ingest_rows, ctx.graph, ctx.settings.state_dir, source, rows, mode)
     except ExtractRefused as error:
         raise InvalidInput(f"refused: {error}") from error
     ctx.audit.details.append(f"ingest batch {summary.batch_id or summary.unchanged_since_batch or '-'}")

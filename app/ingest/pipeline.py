@@ -14,12 +14,12 @@ import uuid
 import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from app.db import Graph
 from app.ingest import cypher
 from app.ingest.changes import fold
-from app.ingest.contract import ID_COLUMN, MODES, ExtractRefused
+from app.ingest.contract import ID_COLUMN, MODES, ExtractRefused, canonical_column, read_header
 from app.ingest.extract import SourceRow, fields_from_mapping, inspect, rows
 from app.ingest.report import BatchReport
 from app.ingest.rows import CleanRow, Problem, clean
@@ -95,17 +95,29 @@ def ingest_file(
 
 
 def ingest_rows(
-    graph: Graph, state_dir: Path, agency: str, records: list[Mapping[str, Any]], mode: str = "delta"
+    graph: Graph, state_dir: Path, agency: str, records: Sequence[object], mode: str = "delta"
 ) -> IngestSummary:
-    """Ingest rows sent in a request (line n = the n-th row); problems come back in the summary."""
+    """Ingest rows sent in a request, read as the lines of a JSON Lines file are (line n = the
+    n-th row), so the report is the CLI's; problems come back in the summary."""
     code = check_source(agency, mode)
     _check_schema(graph)
-    source_rows = [SourceRow(line=i, fields=fields_from_mapping(dict(r))) for i, r in enumerate(records, start=1)]
+    source_rows = [_request_row(i, r) for i, r in enumerate(records, start=1)]
     if not any(ID_COLUMN in row.fields for row in source_rows):
         raise ExtractRefused(f"no row has a '{ID_COLUMN}' field")
+    keys = dict.fromkeys(canonical_column(str(k)) for r in records if isinstance(r, Mapping) for k in r)
+    unknown = read_header(list(keys)).unknown
+    for name in unknown:
+        log.warning("ingest %s: unknown column ignored: %s", code, name)
     content_hash = hashlib.sha256(json.dumps([r.fields for r in source_rows], sort_keys=True).encode()).hexdigest()
-    summary = IngestSummary(None, code, mode, content_hash)
+    summary = IngestSummary(None, code, mode, content_hash, unknown_columns=list(unknown))
     return _ingest(graph, state_dir, summary, "api", iter(source_rows), None, keep_problems=1000)
+
+
+def _request_row(line: int, record: object) -> SourceRow:
+    """A row that is not an object is rejected alone, with the reason a JSON Lines line gets."""
+    if not isinstance(record, Mapping):
+        return SourceRow(line=line, fields={}, problem="the line is not a JSON object", raw=json.dumps(record))
+    return SourceRow(line=line, fields=fields_from_mapping(dict(record)))
 
 
 def _chunks(source: Iterator[SourceRow], report: BatchReport, summary: IngestSummary,

@@ -306,6 +306,17 @@ def test_rows_from_the_api_use_the_same_pipeline(graph: Graph, tmp_path: Path) -
         ingest_rows(graph, tmp_path, "POLICE", [{"given_name": "Amy"}])
 
 
+
+def test_rows_from_the_api_are_read_like_json_lines(graph: Graph, tmp_path: Path) -> None:
+    rows: list[object] = [{" Source_Person_ID ": "P1", "GIVEN_NAME": "Amy", "Colour": {"a": 1}}, [1, 2], None]
+    summary = ingest_rows(graph, tmp_path, "POLICE", rows)
+    assert (summary.rows_read, summary.rows_landed, summary.rows_rejected, summary.unknown_columns) == (3, 1, 2, ["colour"])
+    assert [(p["line"], p["reason"]) for p in summary.problems] == [(2, "the line is not a JSON object"),
+                                                                   (3, "the line is not a JSON object")]
+    with open(summary.rejects_file, newline="", encoding="utf-8") as handle:
+        assert [(r["line"], r["unparsed_row"]) for r in csv.DictReader(handle)] == [("2", "[1, 2]"), ("3", "null")]
+    assert record(graph, "POLICE:P1")
+
 def test_cli_exit_status_and_json_summary(graph: Graph, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from app import cli
 

@@ -1,0 +1,87 @@
+"""ingestRecords reports exactly what `mast ingest` reports for the same rows as JSON Lines."""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from tests.graph.api_fixtures import Api, api, api_settings  # noqa: F401
+
+INGEST = """mutation($source: String!, $rows: [JSON]!) { ingestRecords(source: $source, rows: $rows) {
+  batchId rowsRead rowsLanded rowsRejected fieldsDropped recordsCreated involvementsCreated unknownColumns
+  problems { line field reason kind } } }"""
+
+# Unknown fields, header-rule keys, non-object rows, a row without id and a bad value.
+ROWS: list[Any] = [
+    {"source_person_id": "N1", "given_name": "Ann", "foo": "bar"},
+    [1, 2],
+    "str",
+    {" Source_Person_ID ": "N3", "GIVEN_NAME": "Ann", "extra": {"a": 1}},
+    None,
+    {"given_name": "No id", "Foo": 1},
+    {"source_person_id": "N2", "family_name": "Ray", "date_of_birth": "31/02/2000"},
+]
+
+
+def ingest(api: Api, source: str, rows: list[Any]) -> dict[str, Any]:
+    body = api.gql(INGEST, {"source": source, "rows": rows}, role="integrator", agency=source)
+    assert "errors" not in body, body["errors"]
+    return body["data"]["ingestRecords"]
+
+
+def cli_ingest(api: Api, source: str, path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    from app import cli
+
+    monkeypatch.setattr(importlib.import_module("app.cli.ingest"), "get_settings", lambda: api.settings)
+    result = CliRunner().invoke(cli.main, ["ingest", "--source", source, "--json", str(path)])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def report_rows(folder: Path) -> tuple[list[list[str]], list[list[str]]]:
+    """The rejects and warnings a load kept, without their header rows."""
+    read = lambda name: list(csv.reader((folder / name).open(newline="", encoding="utf-8")))[1:]  # noqa: E731
+    return read("rejects.csv"), read("warnings.csv")
+
+
+def test_the_api_reports_what_the_cli_reports_for_the_same_rows(api: Api, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "rows.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in ROWS), encoding="utf-8")
+    by_cli = cli_ingest(api, "EDU", path, monkeypatch)
+    by_api = ingest(api, "HOUSING", ROWS)
+    for name in ("rows_read", "rows_landed", "rows_rejected", "fields_dropped", "records_created",
+                 "involvements_created", "unknown_columns"):
+        camel = name.split("_")[0] + "".join(w.title() for w in name.split("_")[1:])
+        assert by_api[camel] == by_cli[name], name
+    assert (by_api["rowsLanded"], by_api["rowsRejected"], by_api["unknownColumns"]) == (3, 4, ["foo", "extra"])
+    cli_report = report_rows(Path(by_cli["rejects_file"]).parent)
+    api_report = report_rows(api.settings.state_dir / "ingest" / by_api["batchId"])
+    assert api_report == cli_report
+    rejects, warnings = api_report
+    assert {(int(r[0]), r[1]) for r in rejects} == {(p["line"], p["reason"]) for p in by_api["problems"]
+                                                     if p["kind"] == "rejected"}
+    assert [(int(w[0]), w[1], w[2]) for w in warnings] == [(p["line"], p["field"], p["reason"])
+                                                          for p in by_api["problems"] if p["kind"] == "dropped"]
+
+
+def test_a_non_object_row_is_rejected_alone_with_its_position(api: Api) -> None:
+    result = ingest(api, "HOUSING", [ROWS[0], [1, 2], "str", None, {"source_person_id": "N2", "given_name": "Bo"}])
+    assert (result["rowsRead"], result["rowsLanded"], result["rowsRejected"]) == (5, 2, 3)
+    assert [(p["line"], p["reason"], p["kind"]) for p in result["problems"]] == [
+        (line, "the line is not a JSON object", "rejected") for line in (2, 3, 4)]
+    landed = api.graph.run("MATCH (s:SourceRecord {agency: 'HOUSING'}) RETURN s.id AS id ORDER BY id")
+    assert [r["id"] for r in landed] == ["HOUSING:N1", "HOUSING:N2"]
+
+
+def test_unknown_fields_are_warned_about_by_the_header_rules(api: Api) -> None:
+    result = ingest(api, "HOUSING", [{" Source_Person_ID ": "N3", "GIVEN_NAME": "Ann", "extra": {"a": 1}},
+                                     {"source_person_id": "QA-API1", "given_name": "Api", "FOO ": "bar"}])
+    assert (result["rowsLanded"], result["unknownColumns"]) == (2, ["extra", "foo"])
+
