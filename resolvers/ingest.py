@@ -1,8 +1,11 @@
 """The integrator's write: rows sent in a request go through exactly the CLI's pipeline
-and come back with the same report, per-row problems included."""
+and come back with the same report, per-row problems included. The response lists only
+the first problems the pipeline keeps (so it stays bounded) and says so; the whole report
+stays in the call's folder on the server, as the CLI's does."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Optional
 
 import strawberry
@@ -44,6 +47,12 @@ class IngestResult:
     unknown_columns: list[str]
     unchanged_since_batch: Optional[str]
     problems: list[IngestProblem]
+    problem_count: int = strawberry.field(description="Every rejected row and dropped field, shown or not.")
+    problems_truncated: bool = strawberry.field(
+        description="True when `problems` lists only the first of the `problemCount`; all are kept under `reportId`.")
+    report_id: str = strawberry.field(
+        description="The server-side folder keeping this call's whole report (rejects.csv, warnings.csv), "
+        "as the CLI keeps a file's; the batch id when the call wrote anything.")
 
 
 async def resolve_ingest_records(
@@ -61,6 +70,7 @@ async def resolve_ingest_records(
     except ExtractRefused as error:
         raise InvalidInput(f"refused: {error}") from error
     ctx.audit.details.append(f"ingest batch {summary.batch_id or summary.unchanged_since_batch or '-'}")
+    problem_count = summary.rows_rejected + summary.fields_dropped
     return IngestResult(
         batch_id=summary.batch_id, source=summary.source, mode=summary.mode, content_hash=summary.content_hash,
         rows_read=summary.rows_read, rows_landed=summary.rows_landed, rows_rejected=summary.rows_rejected,
@@ -70,4 +80,6 @@ async def resolve_ingest_records(
         involvements_retired=summary.involvements_retired, unknown_columns=summary.unknown_columns,
         unchanged_since_batch=summary.unchanged_since_batch,
         problems=[IngestProblem(**p) for p in summary.problems],
+        problem_count=problem_count, problems_truncated=len(summary.problems) < problem_count,
+        report_id=Path(summary.rejects_file).parent.name,
     )

@@ -15,7 +15,7 @@ from tests.graph.api_fixtures import Api, api, api_settings  # noqa: F401
 
 INGEST = """mutation($source: String!, $rows: [JSON]!) { ingestRecords(source: $source, rows: $rows) {
   batchId rowsRead rowsLanded rowsRejected fieldsDropped recordsCreated involvementsCreated unknownColumns
-  problems { line field reason kind } } }"""
+  unchangedSinceBatch problems { line field reason kind } problemCount problemsTruncated reportId } }"""
 
 # Unknown fields, header-rule keys, non-object rows, a row without id and a bad value.
 ROWS: list[Any] = [
@@ -76,6 +76,7 @@ def test_a_non_object_row_is_rejected_alone_with_its_position(api: Api) -> None:
     assert (result["rowsRead"], result["rowsLanded"], result["rowsRejected"]) == (5, 2, 3)
     assert [(p["line"], p["reason"], p["kind"]) for p in result["problems"]] == [
         (line, "the line is not a JSON object", "rejected") for line in (2, 3, 4)]
+    assert (result["problemCount"], result["problemsTruncated"]) == (3, False)
     landed = api.graph.run("MATCH (s:SourceRecord {agency: 'HOUSING'}) RETURN s.id AS id ORDER BY id")
     assert [r["id"] for r in landed] == ["HOUSING:N1", "HOUSING:N2"]
 
@@ -85,3 +86,24 @@ def test_unknown_fields_are_warned_about_by_the_header_rules(api: Api) -> None:
                                      {"source_person_id": "QA-API1", "given_name": "Api", "FOO ": "bar"}])
     assert (result["rowsLanded"], result["unknownColumns"]) == (2, ["extra", "foo"])
 
+
+def test_a_long_problem_list_says_it_is_cut_and_where_the_whole_report_is(api: Api) -> None:
+    rows = [{"source_person_id": f"Q{n}", "given_name": "Ann", "date_of_birth": "31/02/2000", "sex": "zz"}
+            for n in range(800)]
+    result = ingest(api, "HOUSING", rows)
+    assert (result["fieldsDropped"], result["problemCount"], result["problemsTruncated"]) == (1600, 1600, True)
+    assert len(result["problems"]) == 1000
+    assert result["reportId"] == result["batchId"]
+    rejects, warnings = report_rows(api.settings.state_dir / "ingest" / result["reportId"])
+    assert (len(rejects), len(warnings)) == (0, 1600)
+    assert {int(w[0]) for w in warnings} == set(range(1, 801))
+
+
+def test_a_reload_that_changes_nothing_still_names_where_its_report_is(api: Api) -> None:
+    rows = [{"source_person_id": "N1", "given_name": "Ann"}, [1, 2]]
+    first = ingest(api, "HOUSING", rows)
+    again = ingest(api, "HOUSING", rows)
+    assert (again["batchId"], again["unchangedSinceBatch"]) == (None, first["batchId"])
+    assert again["reportId"] != first["reportId"]
+    rejects, _ = report_rows(api.settings.state_dir / "ingest" / again["reportId"])
+    assert [r[:2] for r in rejects] == [["2", "the line is not a JSON object"]]
