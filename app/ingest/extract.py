@@ -1,8 +1,8 @@
 """Reading a partner extract: refuse a broken file whole, then stream its rows.
 
 A first pass over the bytes computes the content hash and proves the file is UTF-8 text
-with a usable header before anything is written; the second pass streams rows one at a
-time, so memory stays flat however large the file is.
+with a usable header whose every row can be parsed before anything is written; the second
+pass streams rows one at a time, so memory stays flat however large the file is.
 """
 
 from __future__ import annotations
@@ -72,6 +72,7 @@ def inspect(path: Path) -> ExtractInfo:
         fmt, unknown = "jsonl", _jsonl_unknown_columns(path)
     else:
         fmt, unknown = "csv", _csv_header(text).unknown
+        _check_csv_rows(path)
     return ExtractInfo(path=path, format=fmt, content_hash=digest.hexdigest(), lines=lines, unknown_columns=unknown)
 
 
@@ -81,6 +82,25 @@ def _csv_header(text: str) -> Header:
     except (StopIteration, csv.Error) as error:
         raise ExtractRefused("the file is not CSV: its header row cannot be read") from error
     return read_header(first)
+
+
+def _check_csv_rows(path: Path) -> None:
+    """Parse every row once, so a row the csv module cannot read (a quote left open for more
+    than the field limit) refuses the file here instead of failing the load half-way."""
+    with path.open("r", encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        start = 1
+        try:
+            for _ in reader:
+                start = reader.line_num + 1
+        except csv.Error as error:
+            raise ExtractRefused(f"the file is not readable CSV from line {start}: {_csv_reason(error)}") from error
+
+
+def _csv_reason(error: csv.Error) -> str:
+    if "field limit" in str(error):
+        return "a field runs past the 1 MiB limit (is a quote left open?)"
+    return str(error)
 
 
 def _jsonl_unknown_columns(path: Path) -> tuple[str, ...]:

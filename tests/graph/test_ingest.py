@@ -99,6 +99,20 @@ def test_broken_files_are_refused_whole_and_the_graph_untouched(
     assert graph_dump(graph) == before
 
 
+def test_a_quote_left_open_past_the_field_limit_refuses_the_file_before_any_write(
+        graph: Graph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunks of two rows, so the ten rows before the bad one would land if the load began."""
+    monkeypatch.setattr(importlib.import_module("app.ingest.pipeline"), "CHUNK_ROWS", 2)
+    text = ("source_person_id,given_name,family_name,involvement_type\n"
+            + "".join(f"V{n},Amy,Jones,Type A\n" for n in range(10))
+            + 'V-bad,"Unclosed,Synth,Type A\n'
+            + "".join(f"W{n},Ben,Ray,Type B\n" for n in range(60000)))
+    before = graph_dump(graph)
+    with pytest.raises(ExtractRefused, match=r"not readable CSV from line 12: .*1 MiB.*quote left open"):
+        ingest_file(graph, tmp_path, "CSC", write(tmp_path / "open-quote.csv", text))
+    assert graph_dump(graph) == before
+
+
 @pytest.mark.parametrize("version, advice", [(4, "run 'mast db migrate' first"), (99, "upgrade MAST")])
 def test_a_graph_at_another_schema_version_is_refused_untouched(graph: Graph, tmp_path: Path, version: int,
                                                                  advice: str) -> None:
