@@ -85,9 +85,9 @@ RETURN s.id AS id
 """
 
 ACTIVE_INVOLVEMENT_IDS = """
-MATCH (:Agency {code: $agency})-[:HOLDS]->(:SourceRecord)-[:HAS_INVOLVEMENT]->(i:Involvement)
+MATCH (:Agency {code: $agency})-[:HOLDS]->(s:SourceRecord)-[:HAS_INVOLVEMENT]->(i:Involvement)
 WHERE NOT i.retired
-RETURN i.id AS id
+RETURN i.id AS id, s.id AS record_id
 """
 
 RETIRE_RECORDS = """

@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from app.db import Graph
 from app.ingest import cypher
-from app.ingest.changes import fold
+from app.ingest.changes import fold, record_id
 from app.ingest.contract import ID_COLUMN, MODES, ExtractRefused, canonical_column, read_header
 from app.ingest.extract import SourceRow, fields_from_mapping, inspect, rows
 from app.ingest.report import BatchReport
@@ -48,6 +48,8 @@ class IngestSummary:
     involvements_created: int = 0
     involvements_updated: int = 0
     involvements_retired: int = 0
+    records_kept: int = 0
+    involvements_kept: int = 0
     unknown_columns: list[str] = field(default_factory=list)
     unchanged_since_batch: str | None = None
     rejects_file: str = ""
@@ -56,6 +58,24 @@ class IngestSummary:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass
+class InFile:
+    """What a snapshot file holds, so that only what is absent from it is retired: the ids
+    its landed rows carry, and the records its rejected rows name (in the file, not absent)."""
+
+    records: set[str] = field(default_factory=set)
+    involvements: set[str] = field(default_factory=set)
+    rejected: dict[str, int] = field(default_factory=dict)  # record id -> line of its first rejected row
+    unidentified: int = 0  # line of the first rejected row whose source_person_id cannot be read
+
+    def add_rejected(self, agency: str, row: SourceRow) -> None:
+        source_person_id = " ".join(row.fields.get(ID_COLUMN, "").split())
+        if source_person_id:
+            self.rejected.setdefault(record_id(agency, source_person_id), row.line)
+        elif not self.unidentified:
+            self.unidentified = row.line
 
 
 def check_source(agency: str, mode: str) -> str:
@@ -121,7 +141,8 @@ def _request_row(line: int, record: object) -> SourceRow:
 
 
 def _chunks(source: Iterator[SourceRow], report: BatchReport, summary: IngestSummary,
-            keep_problems: int, progress: Callable[[int], None] | None) -> Iterator[list[CleanRow]]:
+            keep_problems: int, progress: Callable[[int], None] | None,
+            in_file: InFile | None = None) -> Iterator[list[CleanRow]]:
     """Clean rows in chunks that take turns between two halves of the records (split by a
     hash of the id), so that consecutive chunks share no record and the writer need not
     wait for one chunk's commit before starting the next. A record's rows keep their file
@@ -135,6 +156,8 @@ def _chunks(source: Iterator[SourceRow], report: BatchReport, summary: IngestSum
         if isinstance(result, Problem):
             report.reject(row, result)
             _keep(summary, result, "rejected", keep_problems)
+            if in_file is not None:
+                in_file.add_rejected(summary.source, row)
         else:
             for problem in result.dropped:
                 report.drop(problem)
@@ -150,6 +173,11 @@ def _chunks(source: Iterator[SourceRow], report: BatchReport, summary: IngestSum
     for half in (halves[turn], halves[1 - turn]):
         if half:
             yield half
+
+
+def _note(report: BatchReport, summary: IngestSummary, problem: Problem, keep_problems: int) -> None:
+    report.note(problem)
+    _keep(summary, problem, "kept", keep_problems)
 
 
 def _keep(summary: IngestSummary, problem: Problem, kind: str, limit: int) -> None:
@@ -168,24 +196,23 @@ def _ingest(
 ) -> IngestSummary:
     batch = f"batch-{uuid.uuid4().hex}"
     context = BatchContext(batch, summary.source, summary.mode, summary.content_hash, file_name)
-    seen_records: set[str] = set()
-    seen_involvements: set[str] = set()
+    in_file = InFile() if summary.mode == "snapshot" else None
     writer = ChunkWriter(graph, context)
     retired = False
     with BatchReport(state_dir / "ingest" / batch) as report:
         summary.rejects_file, summary.warnings_file = str(report.rejects_path), str(report.warnings_path)
         try:
             with writer:  # chunks are parsed on this thread while earlier ones are written on others
-                for chunk in _chunks(source, report, summary, keep_problems, progress):
+                for chunk in _chunks(source, report, summary, keep_problems, progress, in_file):
                     summary.rows_landed += len(chunk)
                     draft = fold(summary.source, chunk)
-                    if summary.mode == "snapshot":
-                        seen_records.update(draft.records)
-                        seen_involvements.update(draft.involvements)
+                    if in_file is not None:
+                        in_file.records.update(draft.records)
+                        in_file.involvements.update(draft.involvements)
                     writer.submit(draft)
                 writer.finish()
-            if summary.mode == "snapshot":
-                retired = _retire(graph, context, summary, seen_records, seen_involvements)
+            if in_file is not None:
+                retired = _retire(graph, context, summary, in_file, report, keep_problems)
         except Exception:
             if writer.wrote or retired:
                 graph.run("MATCH (b:IngestBatch {id: $batch}) SET b.status = 'failed'", batch=batch)
@@ -199,12 +226,32 @@ def _ingest(
     return summary
 
 
-def _retire(graph: Graph, context: BatchContext, summary: IngestSummary,
-            seen_records: set[str], seen_involvements: set[str]) -> bool:
-    """A snapshot is the agency's whole extract: what it no longer holds is retired, not deleted."""
+def _retire(graph: Graph, context: BatchContext, summary: IngestSummary, in_file: InFile,
+            report: BatchReport, keep_problems: int) -> bool:
+    """A snapshot is the agency's whole extract: what it no longer holds is retired, not deleted.
+    A record whose row was rejected is in the file, so it and all its involvements (which of
+    them the rejected row was cannot be told) are kept as they are; a rejected row whose
+    record cannot be told means no record can be shown absent, so nothing is retired."""
+    if in_file.unidentified:
+        _note(report, summary, Problem(in_file.unidentified, ID_COLUMN,
+                                       "nothing retired: this rejected row's record cannot be told"), keep_problems)
+        return False
     params = {"agency": summary.source}
-    records = [r["id"] for r in graph.run(cypher.ACTIVE_RECORD_IDS, **params) if r["id"] not in seen_records]
-    involvements = [r["id"] for r in graph.run(cypher.ACTIVE_INVOLVEMENT_IDS, **params) if r["id"] not in seen_involvements]
+    not_landed = [r["id"] for r in graph.run(cypher.ACTIVE_RECORD_IDS, **params) if r["id"] not in in_file.records]
+    records = [rid for rid in not_landed if rid not in in_file.rejected]
+    involvements: list[str] = []
+    for row in graph.run(cypher.ACTIVE_INVOLVEMENT_IDS, **params):
+        if row["id"] in in_file.involvements:
+            continue
+        if row["record_id"] in in_file.rejected:
+            summary.involvements_kept += 1
+        else:
+            involvements.append(row["id"])
+    for rid in not_landed:
+        if rid in in_file.rejected:
+            summary.records_kept += 1
+            _note(report, summary, Problem(in_file.rejected[rid], ID_COLUMN,
+                                           "record not retired: its row was rejected"), keep_problems)
     if not (records or involvements):
         return False
     graph.run(cypher.ENSURE_BATCH, **context.params())
@@ -240,6 +287,9 @@ def summary_lines(summary: IngestSummary) -> Iterable[str]:
            f"retired {summary.records_retired}")
     yield (f"involvements created {summary.involvements_created}, updated {summary.involvements_updated}, "
            f"retired {summary.involvements_retired}")
+    if summary.records_kept or summary.involvements_kept:
+        yield (f"kept, not retired, because their rows were rejected: records {summary.records_kept}, "
+               f"involvements {summary.involvements_kept}")
     if summary.unchanged_since_batch:
         yield f"nothing changed: this file was already loaded in {summary.unchanged_since_batch}"
     for name in summary.unknown_columns:

@@ -50,6 +50,10 @@ class BatchReport:
         self.dropped += 1
         self._warning_writer.writerow([problem.line, problem.field, problem.reason])
 
+    def note(self, problem: Problem) -> None:
+        """A warning about the batch rather than a dropped field (not counted as dropped)."""
+        self._warning_writer.writerow([problem.line, problem.field, problem.reason])
+
     def write_summary(self, summary: dict[str, Any]) -> Path:
         path = self.folder / "summary.json"
         path.write_text(json.dumps(summary, indent=2, default=str))

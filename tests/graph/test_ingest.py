@@ -292,6 +292,41 @@ def test_snapshot_retires_absent_records_and_involvements_without_deleting(graph
     assert again.records_updated == 1 and record(graph, "FIRE:P2")["retired"] is False
 
 
+def involvement_retired(graph: Graph) -> dict[str, bool]:
+    return {r["id"]: r["retired"] for r in graph.run("MATCH (i:Involvement) RETURN i.id AS id, i.retired AS retired")}
+
+
+def warnings_of(summary: Any) -> list[tuple[str, str, str]]:
+    with open(summary.warnings_file, newline="") as handle:
+        return [(r["line"], r["field"], r["reason"]) for r in csv.DictReader(handle)]
+
+
+def test_a_snapshot_keeps_records_and_involvements_whose_rows_were_rejected(graph: Graph, tmp_path: Path) -> None:
+    head = "source_person_id,involvement_id,given_name,family_name\n"
+    ingest_file(graph, tmp_path, "FIRE", write(tmp_path / "a.csv", head + "K1,I1,Amy,Jones\nK1,I2,Amy,Jones\n"
+                                                 "K2,I3,Ben,Ray\nK3,I4,Cat,Lee\n"), mode="snapshot")
+    k3_before = record(graph, "FIRE:K3")
+    text = head + "K1,I1,Amy,Jones\nK4,I5,Dan,Shah\nK3,I4,,\nK1,I2,,\n"
+    summary = ingest_file(graph, tmp_path, "FIRE", write(tmp_path / "b.csv", text), mode="snapshot")
+    assert (summary.rows_landed, summary.rows_rejected) == (2, 2)
+    assert (summary.records_retired, summary.involvements_retired) == (1, 1)
+    assert (summary.records_kept, summary.involvements_kept) == (1, 2)
+    assert record(graph, "FIRE:K2")["retired"] is True
+    assert record(graph, "FIRE:K3") == k3_before
+    assert involvement_retired(graph) == {"FIRE:I1": False, "FIRE:I2": False, "FIRE:I3": True,
+                                          "FIRE:I4": False, "FIRE:I5": False}
+    assert warnings_of(summary) == [("4", "source_person_id", "record not retired: its row was rejected")]
+
+
+def test_a_snapshot_with_a_rejected_row_of_unknown_record_retires_nothing(graph: Graph, tmp_path: Path) -> None:
+    ingest_file(graph, tmp_path, "FIRE", write(tmp_path / "a.csv", HEADER + "P1,Amy,Jones,,,,,,,,\nP2,Ben,Ray,,,,,,,,\n"))
+    summary = ingest_file(graph, tmp_path, "FIRE", write(tmp_path / "b.csv", HEADER + "P1,Amy,Jones,,,,,,,,\n,Ben,Ray,,,,,,,,\n"),
+                          mode="snapshot")
+    assert (summary.records_retired, summary.involvements_retired, summary.rows_rejected) == (0, 0, 1)
+    assert record(graph, "FIRE:P2")["retired"] is False
+    assert warnings_of(summary) == [("3", "source_person_id", "nothing retired: this rejected row's record cannot be told")]
+
+
 def test_json_lines_are_accepted_like_csv(graph: Graph, tmp_path: Path) -> None:
     lines = [
         {"Source_Person_Id": "P1", "given_name": "Amy", "family_name": "Jones", "date_of_birth": "2010-03-04", "colour": "x"},
