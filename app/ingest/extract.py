@@ -68,12 +68,33 @@ def inspect(path: Path) -> ExtractInfo:
     text = head.removeprefix(BOM).decode("utf-8", errors="ignore")
     if not text.strip():
         raise ExtractRefused("the file is empty")
-    if text.lstrip().startswith("{"):
+    if _is_jsonl(text):
         fmt, unknown = "jsonl", _jsonl_unknown_columns(path)
     else:
         fmt, unknown = "csv", _csv_header(text).unknown
         _check_csv_rows(path)
     return ExtractInfo(path=path, format=fmt, content_hash=digest.hexdigest(), lines=lines, unknown_columns=unknown)
+
+
+def _is_jsonl(text: str) -> bool:
+    """JSON Lines when the first non-blank line is an object, or when the file does not begin
+    with a CSV header naming a contract column and a later line is an object (so a bad first
+    line is rejected as a row, not the file refused as CSV); a CSV file whose header names
+    the contract's columns is never read as JSON Lines."""
+    body = text.lstrip()
+    if body.startswith("{"):
+        return True
+    if _names_a_contract_column(body):
+        return False
+    return any(line.lstrip().startswith("{") for line in body.splitlines()[1:])
+
+
+def _names_a_contract_column(text: str) -> bool:
+    try:
+        first = next(csv.reader(io.StringIO(text)))
+    except (StopIteration, csv.Error):
+        return False
+    return any(canonical_column(name) in KNOWN for name in first)
 
 
 def _csv_header(text: str) -> Header:

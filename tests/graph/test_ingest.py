@@ -339,6 +339,16 @@ def test_json_lines_are_accepted_like_csv(graph: Graph, tmp_path: Path) -> None:
     assert record(graph, "NHS:P2")["nhs_numbers"] == ["9434765919"]
 
 
+def test_json_lines_whose_first_line_is_not_an_object_reject_that_line_and_land_the_rest(
+        graph: Graph, tmp_path: Path) -> None:
+    text = '[1,2]\n{"source_person_id":"H1","given_name":"Ann"}\n'
+    summary = ingest_file(graph, tmp_path, "NHS", write(tmp_path / "h.jsonl", text))
+    assert (summary.rows_landed, summary.rows_rejected) == (1, 1)
+    with open(summary.rejects_file, newline="") as handle:
+        assert [(r["line"], r["reason"]) for r in csv.DictReader(handle)] == [("1", "the line is not a JSON object")]
+    assert record(graph, "NHS:H1")["name_variants"] == ["Ann||"]
+
+
 def test_missing_involvement_ids_are_derived_so_a_reload_matches_them(graph: Graph, tmp_path: Path) -> None:
     text = HEADER + "P1,Amy,Jones,,,,,,Child in Need,2024-01-01,open\n"
     ingest_file(graph, tmp_path, "CSC", write(tmp_path / "a.csv", text))

@@ -1,0 +1,38 @@
+"""Reading a partner extract file: how its format is told and what its rows carry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.ingest.contract import ExtractRefused
+from app.ingest.extract import inspect, rows
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "extract"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("first, problem", [("[1,2]", "the line is not a JSON object"),
+                                            ('"hdr"', "the line is not a JSON object"),
+                                            ("not json", "the line is not valid JSON")])
+def test_json_lines_whose_first_line_is_not_an_object_are_read_as_json_lines(tmp_path: Path, first: str,
+                                                                             problem: str) -> None:
+    info = inspect(write(tmp_path, first + '\n{"source_person_id":"H1","given_name":"Ann"}\n'))
+    assert info.format == "jsonl"
+    assert [(r.line, r.problem, r.fields) for r in rows(info)] == [
+        (1, problem, {}), (2, None, {"source_person_id": "H1", "given_name": "Ann"})]
+
+
+def test_a_csv_file_with_a_row_starting_with_a_brace_stays_csv(tmp_path: Path) -> None:
+    info = inspect(write(tmp_path, 'source_person_id,given_name\n{"a":1},Ann\n'))
+    assert info.format == "csv"
+    assert [r.fields for r in rows(info)][0] == {"source_person_id": '{"a":1}', "given_name": "Ann"}
+
+
+def test_a_file_of_neither_kind_is_still_refused_for_its_missing_header(tmp_path: Path) -> None:
+    with pytest.raises(ExtractRefused, match="no header row"):
+        inspect(write(tmp_path, "[1,2]\n3\n"))
