@@ -44,11 +44,13 @@ class ExtractRefused(ValueError):
 
 @dataclass(frozen=True)
 class Header:
-    """A file's header mapped onto the contract: position of each known column."""
+    """A file's header mapped onto the contract: position of each known column, and the
+    1-based numbers of columns with a blank name (ignored, so warned about like unknown ones)."""
 
     positions: dict[str, int]
     width: int
     unknown: tuple[str, ...]
+    unnamed: tuple[int, ...] = ()
 
 
 def canonical_column(name: str) -> str:
@@ -59,6 +61,7 @@ def canonical_column(name: str) -> str:
 def read_header(names: list[str]) -> Header:
     positions: dict[str, int] = {}
     unknown: list[str] = []
+    unnamed: list[int] = []
     for index, raw in enumerate(names):
         name = canonical_column(raw)
         if name in positions:
@@ -67,8 +70,10 @@ def read_header(names: list[str]) -> Header:
             positions[name] = index
         elif name:
             unknown.append(name)
+        else:
+            unnamed.append(index + 1)
     if not positions:
         raise ExtractRefused("the file has no header row naming the contract's columns")
     if ID_COLUMN not in positions:
         raise ExtractRefused(f"the header has no '{ID_COLUMN}' column")
-    return Header(positions=positions, width=len(names), unknown=tuple(unknown))
+    return Header(positions=positions, width=len(names), unknown=tuple(unknown), unnamed=tuple(unnamed))

@@ -41,6 +41,7 @@ class ExtractInfo:
     content_hash: str
     lines: int
     unknown_columns: tuple[str, ...]
+    unnamed_columns: tuple[int, ...] = ()  # 1-based numbers of CSV columns with a blank name
 
 
 def inspect(path: Path) -> ExtractInfo:
@@ -69,11 +70,13 @@ def inspect(path: Path) -> ExtractInfo:
     if not text.strip():
         raise ExtractRefused("the file is empty")
     if _is_jsonl(text):
-        fmt, unknown = "jsonl", _jsonl_unknown_columns(path)
+        fmt, unknown, unnamed = "jsonl", _jsonl_unknown_columns(path), ()
     else:
-        fmt, unknown = "csv", _csv_header(text).unknown
+        header = _csv_header(text)
+        fmt, unknown, unnamed = "csv", header.unknown, header.unnamed
         _check_csv_rows(path)
-    return ExtractInfo(path=path, format=fmt, content_hash=digest.hexdigest(), lines=lines, unknown_columns=unknown)
+    return ExtractInfo(path=path, format=fmt, content_hash=digest.hexdigest(), lines=lines, unknown_columns=unknown,
+                       unnamed_columns=unnamed)
 
 
 def _is_jsonl(text: str) -> bool:

@@ -51,6 +51,7 @@ class IngestSummary:
     records_kept: int = 0
     involvements_kept: int = 0
     unknown_columns: list[str] = field(default_factory=list)
+    unnamed_columns: list[int] = field(default_factory=list)
     unchanged_since_batch: str | None = None
     rejects_file: str = ""
     warnings_file: str = ""
@@ -110,7 +111,10 @@ def ingest_file(
     info = inspect(path)
     for name in info.unknown_columns:
         log.warning("ingest %s: unknown column ignored: %s", code, name)
-    summary = IngestSummary(None, code, mode, info.content_hash, unknown_columns=list(info.unknown_columns))
+    for number in info.unnamed_columns:
+        log.warning("ingest %s: column %d has no name; ignored", code, number)
+    summary = IngestSummary(None, code, mode, info.content_hash, unknown_columns=list(info.unknown_columns),
+                            unnamed_columns=list(info.unnamed_columns))
     return _ingest(graph, state_dir, summary, path.name, rows(info), progress, keep_problems=0)
 
 
@@ -294,6 +298,8 @@ def summary_lines(summary: IngestSummary) -> Iterable[str]:
         yield f"nothing changed: this file was already loaded in {summary.unchanged_since_batch}"
     for name in summary.unknown_columns:
         yield f"warning: unknown column ignored: {name}"
+    for number in summary.unnamed_columns:
+        yield f"warning: column {number} has no name; its values are ignored"
     if summary.rows_rejected:
         yield f"rejected rows kept in {summary.rejects_file}"
     if summary.fields_dropped:

@@ -78,6 +78,12 @@ def test_header_is_case_insensitive_order_free_and_unknown_columns_warn(graph: G
     assert record(graph, "POLICE:P1")["name_variants"] == ["Amy||Jones"]
 
 
+def test_a_column_with_no_name_gets_a_warning_too(graph: Graph, tmp_path: Path) -> None:
+    text = "source_person_id,given_name,family_name,,notes\nP1,Amy,Jones,x,y\n"
+    summary = ingest_file(graph, tmp_path, "CSC", write(tmp_path / "u.csv", text))
+    assert (summary.unknown_columns, summary.unnamed_columns, summary.rows_landed) == (["notes"], [4], 1)
+
+
 @pytest.mark.parametrize(
     "content, reason",
     [

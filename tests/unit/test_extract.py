@@ -8,6 +8,7 @@ import pytest
 
 from app.ingest.contract import ExtractRefused
 from app.ingest.extract import inspect, rows
+from app.ingest.pipeline import IngestSummary, summary_lines
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -36,3 +37,12 @@ def test_a_csv_file_with_a_row_starting_with_a_brace_stays_csv(tmp_path: Path) -
 def test_a_file_of_neither_kind_is_still_refused_for_its_missing_header(tmp_path: Path) -> None:
     with pytest.raises(ExtractRefused, match="no header row"):
         inspect(write(tmp_path, "[1,2]\n3\n"))
+
+
+def test_a_column_with_a_blank_name_is_warned_about_like_an_unknown_one(tmp_path: Path) -> None:
+    info = inspect(write(tmp_path, "source_person_id,given_name,family_name,,notes\nP1,Amy,Jones,x,y\n"))
+    assert (info.unknown_columns, info.unnamed_columns) == (("notes",), (4,))
+    summary = IngestSummary(None, "CSC", "delta", "", unknown_columns=list(info.unknown_columns),
+                            unnamed_columns=list(info.unnamed_columns))
+    warnings = [line for line in summary_lines(summary) if line.startswith("warning")]
+    assert warnings == ["warning: unknown column ignored: notes", "warning: column 4 has no name; its values are ignored"]
