@@ -26,12 +26,22 @@ csv.field_size_limit(1 << 20)
 
 @dataclass(frozen=True)
 class SourceRow:
-    """One row of an extract: its 1-based starting line and its known fields (or why it is unreadable)."""
+    """One row of an extract: its 1-based starting line and its known fields (or why it is
+    unreadable), and the row as sent (a JSON line's text, or a CSV row's every cell), so a
+    rejected row is kept whole."""
 
     line: int
     fields: dict[str, str]
     problem: str | None = None
     raw: str | None = None
+    cells: list[str] | None = None
+
+    def as_sent(self) -> str:
+        """The row as the partner sent it, to fix and resend: the JSON line, or every cell of
+        the CSV row in the file's column order, CSV-quoted."""
+        if self.raw is not None:
+            return self.raw
+        return _csv_text(self.cells) if self.cells is not None else ""
 
 
 @dataclass(frozen=True)
@@ -169,10 +179,10 @@ def _csv_rows(path: Path) -> Iterator[SourceRow]:
                     line=line,
                     fields={},
                     problem=f"the row has {len(values)} fields but the header has {header.width}",
-                    raw=_csv_text(values),
+                    cells=values,
                 )
                 continue
-            yield SourceRow(line=line, fields={name: values[i] for name, i in header.positions.items()})
+            yield SourceRow(line=line, fields={name: values[i] for name, i in header.positions.items()}, cells=values)
 
 
 def _csv_text(values: list[str]) -> str:
@@ -186,15 +196,16 @@ def _jsonl_rows(path: Path) -> Iterator[SourceRow]:
         for line, text in enumerate(handle, start=1):
             if not text.strip():
                 continue
+            raw = text.rstrip("\r\n")
             try:
                 obj = json.loads(text)
             except json.JSONDecodeError:
-                yield SourceRow(line=line, fields={}, problem="the line is not valid JSON", raw=text.rstrip("\r\n"))
+                yield SourceRow(line=line, fields={}, problem="the line is not valid JSON", raw=raw)
                 continue
             if not isinstance(obj, dict):
-                yield SourceRow(line=line, fields={}, problem="the line is not a JSON object", raw=text.rstrip("\r\n"))
+                yield SourceRow(line=line, fields={}, problem="the line is not a JSON object", raw=raw)
                 continue
-            yield SourceRow(line=line, fields=fields_from_mapping(obj))
+            yield SourceRow(line=line, fields=fields_from_mapping(obj), raw=raw)
 
 
 def fields_from_mapping(obj: dict[object, object]) -> dict[str, str]:

@@ -141,7 +141,7 @@ def _request_row(line: int, record: object) -> SourceRow:
     """A row that is not an object is rejected alone, with the reason a JSON Lines line gets."""
     if not isinstance(record, Mapping):
         return SourceRow(line=line, fields={}, problem="the line is not a JSON object", raw=json.dumps(record))
-    return SourceRow(line=line, fields=fields_from_mapping(dict(record)))
+    return SourceRow(line=line, fields=fields_from_mapping(dict(record)), raw=json.dumps(dict(record), default=str))
 
 
 def _chunks(source: Iterator[SourceRow], report: BatchReport, summary: IngestSummary,

@@ -1,7 +1,9 @@
 """Where an ingest keeps what it did not land: rejected rows and dropped fields.
 
 Rejected rows are kept whole (they are the partner's data, needed to fix and resend), in
-a file only this user can read; dropped fields are listed by line, field and reason only.
+a file only this user can read: the contract's columns to read, and ``unparsed_row``, the
+row exactly as sent with every cell, unknown and unnamed columns included. Dropped fields
+are listed by line, field and reason only.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ class BatchReport:
     def reject(self, row: SourceRow, problem: Problem) -> None:
         self.rejected += 1
         self._reject_writer.writerow(
-            [row.line, problem.reason, *(row.fields.get(c, "") for c in COLUMNS), row.raw or ""]
+            [row.line, problem.reason, *(row.fields.get(c, "") for c in COLUMNS), row.as_sent()]
         )
 
     def drop(self, problem: Problem) -> None:

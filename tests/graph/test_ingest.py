@@ -152,6 +152,22 @@ def test_rows_without_id_or_name_are_rejected_with_line_numbers_and_kept(graph: 
     assert (batch["rows_rejected"], batch["rows_landed"], batch["status"]) == (3, 1, "completed")
 
 
+def test_rejected_rows_are_kept_as_sent_with_unknown_and_unnamed_cells(graph: Graph, tmp_path: Path) -> None:
+    text = 'source_person_id,given_name,family_name,,notes\nP1,Amy,Jones,,\nP2,,,kept,"note, with comma"\n'
+    summary = ingest_file(graph, tmp_path, "CSC", write(tmp_path / "r.csv", text))
+    lines = ['{"source_person_id": "J1", "given_name": "Amy"}', '{"given_name": "Bo", "colour": "red"}']
+    jsonl = ingest_file(graph, tmp_path, "NHS", write(tmp_path / "r.jsonl", "\n".join(lines) + "\n"))
+    api = ingest_rows(graph, tmp_path, "POLICE", [{"source_person_id": "A1", "given_name": "Amy"},
+                                                  {"source_person_id": "A2", "colour": "red"}])
+    sent = []
+    for result in (summary, jsonl, api):
+        assert result.rows_rejected == 1
+        with open(result.rejects_file, newline="") as handle:
+            sent += [r["unparsed_row"] for r in csv.DictReader(handle)]
+        assert Path(result.rejects_file).stat().st_mode & 0o077 == 0
+    assert sent == ['P2,,,kept,"note, with comma"', lines[1], '{"source_person_id": "A2", "colour": "red"}']
+
+
 def test_bad_values_are_dropped_as_fields_with_warnings_while_the_row_lands(graph: Graph, tmp_path: Path) -> None:
     text = HEADER + "P1,Amy,Jones,2023-02-30,943 476 5918,1 Main St,Boston,02134,Visit,yesterday,pending\n"
     summary = ingest_file(graph, tmp_path, "NHS", write(tmp_path / "nhs.csv", text))
