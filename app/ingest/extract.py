@@ -104,16 +104,16 @@ def _is_jsonl(text: str) -> bool:
 
 def _names_a_contract_column(text: str) -> bool:
     try:
-        first = next(csv.reader(io.StringIO(text)))
-    except (StopIteration, csv.Error):
+        first = _header_row(csv.reader(io.StringIO(text)))
+    except csv.Error:
         return False
     return any(canonical_column(name) in KNOWN for name in first)
 
 
 def _csv_header(text: str) -> Header:
     try:
-        first = next(csv.reader(io.StringIO(text)))
-    except (StopIteration, csv.Error) as error:
+        first = _header_row(csv.reader(io.StringIO(text)))
+    except csv.Error as error:
         raise ExtractRefused("the file is not CSV: its header row cannot be read") from error
     return read_header(first)
 
@@ -168,11 +168,11 @@ def rows(info: ExtractInfo) -> Iterator[SourceRow]:
 def _csv_rows(path: Path) -> Iterator[SourceRow]:
     with path.open("r", encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
-        header = read_header(next(reader))
+        header = read_header(_header_row(reader))
         start = reader.line_num + 1
         for values in reader:
             line, start = start, reader.line_num + 1
-            if not values or (len(values) == 1 and not values[0].strip()):
+            if _blank(values):
                 continue
             if len(values) != header.width:
                 yield SourceRow(
@@ -183,6 +183,16 @@ def _csv_rows(path: Path) -> Iterator[SourceRow]:
                 )
                 continue
             yield SourceRow(line=line, fields={name: values[i] for name, i in header.positions.items()}, cells=values)
+
+
+def _header_row(reader: Iterator[list[str]]) -> list[str]:
+    """The first row that is not blank (none: no header): blank lines before the header are
+    skipped, so line numbers stay the file's own."""
+    return next((values for values in reader if not _blank(values)), [])
+
+
+def _blank(values: list[str]) -> bool:
+    return not values or (len(values) == 1 and not values[0].strip())
 
 
 def _csv_text(values: list[str]) -> str:

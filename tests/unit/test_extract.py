@@ -46,3 +46,9 @@ def test_a_column_with_a_blank_name_is_warned_about_like_an_unknown_one(tmp_path
                             unnamed_columns=list(info.unnamed_columns))
     warnings = [line for line in summary_lines(summary) if line.startswith("warning")]
     assert warnings == ["warning: unknown column ignored: notes", "warning: column 4 has no name; its values are ignored"]
+
+
+def test_blank_lines_before_the_header_are_skipped_and_lines_keep_their_numbers(tmp_path: Path) -> None:
+    info = inspect(write(tmp_path, "\n \nsource_person_id,given_name\nP1,Amy\n"))
+    assert info.format == "csv"
+    assert [(r.line, r.fields) for r in rows(info)] == [(4, {"source_person_id": "P1", "given_name": "Amy"})]
