@@ -110,7 +110,9 @@ def clean(row: SourceRow) -> CleanRow | Problem:
     if not source_person_id:
         return Problem(row.line, "source_person_id", "missing source_person_id")
     given, family = _text(row.fields, "given_name"), _text(row.fields, "family_name")
-    if not (norm.clean_name(given) or norm.clean_name(family)):
+    # Only a truly empty name rejects: a name in another script cleans to nothing but is
+    # still the name as recorded, and lands (matching just has no name tokens for it).
+    if not (given or family):
         return Problem(row.line, "given_name", "neither given_name nor family_name is given")
     dropped: list[Problem] = []
     start = _checked(row, dropped, "involvement_start", norm.parse_date)

@@ -15,6 +15,8 @@ from click.testing import CliRunner
 from app.db import Graph
 from app.ingest.contract import ExtractRefused
 from app.ingest.pipeline import ingest_file, ingest_rows
+from app.resolution.run import resolve
+from app.search import build_query, search_people
 from app.settings import Settings
 from graph_schema.migrations import CODE_VERSION
 from resolvers.data import lineage
@@ -166,6 +168,20 @@ def test_rejected_rows_are_kept_as_sent_with_unknown_and_unnamed_cells(graph: Gr
             sent += [r["unparsed_row"] for r in csv.DictReader(handle)]
         assert Path(result.rejects_file).stat().st_mode & 0o077 == 0
     assert sent == ['P2,,,kept,"note, with comma"', lines[1], '{"source_person_id": "A2", "colour": "red"}']
+
+
+def test_names_in_other_scripts_land_as_recorded_and_resolve_with_no_name_tokens(graph: Graph, tmp_path: Path) -> None:
+    text = "source_person_id,given_name,family_name,date_of_birth\nB12,Зорка,,2010-03-04\nB13,,李,\n"
+    summary = ingest_file(graph, tmp_path, "CSC", write(tmp_path / "csc.csv", text))
+    assert (summary.rows_landed, summary.rows_rejected) == (2, 0)
+    zorka, li = record(graph, "CSC:B12"), record(graph, "CSC:B13")
+    assert (zorka["name_variants"], li["name_variants"]) == (["Зорка||"], ["||李"])
+    assert zorka["names_text"] == li["names_text"] == ""
+    assert count(graph, "NameToken") == 0
+    resolve(graph)
+    people = graph.run("MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p:Person) RETURN s.id AS s, p.id AS p")
+    assert {row["s"] for row in people} == {"CSC:B12", "CSC:B13"}
+    assert search_people(graph, build_query(None, "2010-03-04", None, None), 10)[0].record_id == "CSC:B12"
 
 
 def test_bad_values_are_dropped_as_fields_with_warnings_while_the_row_lands(graph: Graph, tmp_path: Path) -> None:
