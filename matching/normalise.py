@@ -117,7 +117,8 @@ def phonetic_key(token: str) -> str:
 # Dates and codes ---------------------------------------------------------------------
 
 _ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_UK = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+# Exactly two-digit day and month: the contract has no D/M/YYYY form, so "1/2/2020" is refused.
+_UK = re.compile(r"([0-9]{2})/([0-9]{2})/([0-9]{4})")
 
 
 def parse_date(raw: str | None) -> date | None:

@@ -23,3 +23,11 @@ def test_a_name_that_cleans_to_nothing_is_still_a_name_and_lands_as_recorded(giv
 def test_a_row_with_neither_name_is_rejected(given: str, family: str) -> None:
     assert clean(row(given_name=given, family_name=family)) == Problem(
         2, "given_name", "neither given_name nor family_name is given")
+
+
+@pytest.mark.parametrize("name", ["date_of_birth", "involvement_start", "last_contact"])
+def test_a_date_in_d_m_yyyy_form_is_dropped_with_a_warning_and_the_row_lands(name: str) -> None:
+    cleaned = clean(row(given_name="Amy", **{name: "1/2/2020"}))
+    assert isinstance(cleaned, CleanRow)
+    assert cleaned.date_of_birth is None and cleaned.involvement["start"] is cleaned.involvement["last_contact"] is None
+    assert cleaned.dropped == [Problem(2, name, "not a date in YYYY-MM-DD or DD/MM/YYYY form")]
