@@ -216,7 +216,8 @@ def normalise_postcode(raw: str | None) -> Postcode | None:
     return Postcode(f"{outward} {inward}", outward, inward, f"{outward} {inward[0]}", outward, area)
 
 
-_DIGITS = re.compile(r"[0-9]+")
+# Up to 12 digits as sent, leading zeros included: the contract counts the digits given.
+_UPRN = re.compile(r"[0-9]{1,12}")
 
 
 def normalise_uprn(raw: str | None) -> str | None:
@@ -224,8 +225,8 @@ def normalise_uprn(raw: str | None) -> str | None:
     text = (raw or "").strip()
     if not text:
         return None
-    number = text.lstrip("0") if _DIGITS.fullmatch(text) else ""
-    if not 0 < len(number) <= 12:
+    number = text.lstrip("0") if _UPRN.fullmatch(text) else ""
+    if not number:
         raise InvalidValue("a UPRN is a number of up to 12 digits, not zero")
     return number
 

@@ -31,3 +31,10 @@ def test_a_date_in_d_m_yyyy_form_is_dropped_with_a_warning_and_the_row_lands(nam
     assert isinstance(cleaned, CleanRow)
     assert cleaned.date_of_birth is None and cleaned.involvement["start"] is cleaned.involvement["last_contact"] is None
     assert cleaned.dropped == [Problem(2, name, "not a date in YYYY-MM-DD or DD/MM/YYYY form")]
+
+
+def test_a_uprn_of_more_than_12_digits_is_dropped_even_when_its_leading_digits_are_zeros() -> None:
+    cleaned = clean(row(given_name="Amy", address_line_1="14 Park Road", uprn="000000000000123"))
+    assert isinstance(cleaned, CleanRow) and cleaned.address is not None
+    assert cleaned.address["uprn"] == ""
+    assert cleaned.dropped == [Problem(2, "uprn", "a UPRN is a number of up to 12 digits, not zero")]
