@@ -40,8 +40,29 @@ class CleanRow:
     dropped: list[Problem] = field(default_factory=list)
 
 
+# Neo4j cannot index a string of 8,167 bytes or more ("Property value is too large to
+# index", measured on Neo4j 5), and one such value fails its whole chunk. So every value
+# that reaches an index is bounded, far above any real value and far below that limit:
+# a name cleans to at most 5 ASCII characters per character ("㎯" is "rads2"), so a name
+# token is at most 1,500 bytes; ids go into indexed record and involvement ids (and into
+# review decisions' two-id index) at 4 bytes a character at most; a postcode that is not a
+# UK one is stored as sent, in an indexed property.
+NAME_MAX = 300
+ID_MAX = 200
+POSTCODE_MAX = 100
+
+
 def _text(fields: dict[str, str], name: str) -> str:
     return " ".join(fields.get(name, "").split())
+
+
+def _bounded(row: SourceRow, dropped: list[Problem], name: str, limit: int, what: str) -> str:
+    """A text field, or nothing with a warning when it is too long to be what it stands for."""
+    value = _text(row.fields, name)
+    if len(value) > limit:
+        dropped.append(Problem(row.line, name, f"longer than {limit} characters: too long to be {what}"))
+        return ""
+    return value
 
 
 def _checked(row: SourceRow, dropped: list[Problem], name: str, parse):  # type: ignore[no-untyped-def]
@@ -70,7 +91,7 @@ def derived_involvement_id(source_person_id: str, involvement_type: str, start: 
 
 def _address(row: SourceRow, dropped: list[Problem]) -> dict[str, object] | None:
     line_1, line_2, town = (_text(row.fields, n) for n in ("address_line_1", "address_line_2", "town"))
-    raw_postcode = _text(row.fields, "postcode")
+    raw_postcode = _bounded(row, dropped, "postcode", POSTCODE_MAX, "a postcode")
     uprn = _checked(row, dropped, "uprn", norm.normalise_uprn)
     postcode: norm.Postcode | None = None
     flagged = False
@@ -109,16 +130,20 @@ def clean(row: SourceRow) -> CleanRow | Problem:
     source_person_id = _text(row.fields, "source_person_id")
     if not source_person_id:
         return Problem(row.line, "source_person_id", "missing source_person_id")
-    given, family = _text(row.fields, "given_name"), _text(row.fields, "family_name")
+    if len(source_person_id) > ID_MAX:
+        return Problem(row.line, "source_person_id", f"longer than {ID_MAX} characters: too long to be an identifier")
+    dropped: list[Problem] = []
+    given, family = (_bounded(row, dropped, n, NAME_MAX, "a name") for n in ("given_name", "family_name"))
     # Only a truly empty name rejects: a name in another script cleans to nothing but is
     # still the name as recorded, and lands (matching just has no name tokens for it).
     if not (given or family):
+        if dropped:
+            return Problem(row.line, dropped[0].field, f"{dropped[0].reason}, and no other name is given")
         return Problem(row.line, "given_name", "neither given_name nor family_name is given")
-    dropped: list[Problem] = []
     start = _checked(row, dropped, "involvement_start", norm.parse_date)
     involvement_type = _text(row.fields, "involvement_type")
     involvement = {
-        "source_id": _text(row.fields, "involvement_id")
+        "source_id": _bounded(row, dropped, "involvement_id", ID_MAX, "an identifier")
         or derived_involvement_id(source_person_id, involvement_type, start),
         "involvement_type": involvement_type,
         "start": start,
@@ -130,7 +155,7 @@ def clean(row: SourceRow) -> CleanRow | Problem:
         line=row.line,
         source_person_id=source_person_id,
         given_name=given,
-        middle_names=_text(row.fields, "middle_names"),
+        middle_names=_bounded(row, dropped, "middle_names", NAME_MAX, "a name"),
         family_name=family,
         date_of_birth=_checked(row, dropped, "date_of_birth", norm.parse_date),
         sex=_checked(row, dropped, "sex", norm.normalise_sex),

@@ -199,6 +199,27 @@ def test_bad_values_are_dropped_as_fields_with_warnings_while_the_row_lands(grap
     assert "943" not in text_out and "2023-02-30" not in text_out
 
 
+def test_values_too_long_to_index_are_dropped_or_reject_their_row_and_the_rest_lands(graph: Graph, tmp_path: Path) -> None:
+    huge = "x" * 12_000
+    rows = [
+        {"source_person_id": "P1", "given_name": huge, "middle_names": huge, "family_name": "Jones",
+         "involvement_id": huge, "address_line_1": "14 Park Road", "postcode": huge},
+        {"source_person_id": "P2", "given_name": huge},
+        {"source_person_id": huge, "given_name": "Amy"},
+        {"source_person_id": "P4", "given_name": "Amy"},
+    ]
+    summary = ingest_rows(graph, tmp_path, "POLICE", rows)
+    assert (summary.rows_landed, summary.rows_rejected, summary.fields_dropped) == (2, 2, 4)
+    assert [(p["line"], p["field"], p["kind"]) for p in summary.problems] == [
+        (1, "given_name", "dropped"), (1, "involvement_id", "dropped"), (1, "middle_names", "dropped"),
+        (1, "postcode", "dropped"), (2, "given_name", "rejected"), (3, "source_person_id", "rejected"),
+    ]
+    assert all(huge not in p["reason"] for p in summary.problems)
+    assert record(graph, "POLICE:P1")["name_variants"] == ["||Jones"]
+    assert graph.run("MATCH (a:SourceAddress) RETURN a.postcode AS p") == [{"p": ""}]
+    assert {t["t"] for t in graph.run("MATCH (t:NameToken) RETURN t.text AS t")} == {"jones", "amy"}
+
+
 def test_aliases_and_address_history_fold_into_one_record(graph: Graph, tmp_path: Path) -> None:
     text = (
         "source_person_id,involvement_id,given_name,family_name,date_of_birth,address_line_1,postcode,involvement_start,last_contact\n"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from app.ingest.extract import SourceRow
-from app.ingest.rows import CleanRow, Problem, clean
+from app.ingest.rows import ID_MAX, NAME_MAX, POSTCODE_MAX, CleanRow, Problem, clean, derived_involvement_id
+from matching.normalise import clean_name
 
 
 def row(**fields: str) -> SourceRow:
@@ -38,3 +41,48 @@ def test_a_uprn_of_more_than_12_digits_is_dropped_even_when_its_leading_digits_a
     assert isinstance(cleaned, CleanRow) and cleaned.address is not None
     assert cleaned.address["uprn"] == ""
     assert cleaned.dropped == [Problem(2, "uprn", "a UPRN is a number of up to 12 digits, not zero")]
+
+
+# Neo4j 5 indexes a string of 8,150 bytes and refuses one of 8,167 (measured).
+INDEXABLE_BYTES = 8150
+
+
+def test_no_name_within_the_limit_cleans_to_a_token_neo4j_cannot_index() -> None:
+    widest = max((chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000),
+                 key=lambda c: len(clean_name(c)))
+    assert len(clean_name(widest)) == 5
+    assert max(len(t.encode()) for t in clean_name(widest * NAME_MAX).split()) <= INDEXABLE_BYTES
+
+
+@pytest.mark.parametrize("name", ["given_name", "middle_names", "family_name"])
+def test_a_value_too_long_to_be_a_name_is_dropped_with_a_warning(name: str) -> None:
+    cleaned = clean(row(**{"given_name": "Amy", "family_name": "Jones", name: "x" * (NAME_MAX + 1)}))
+    assert isinstance(cleaned, CleanRow)
+    assert getattr(cleaned, name) == ""
+    assert cleaned.dropped == [Problem(2, name, f"longer than {NAME_MAX} characters: too long to be a name")]
+    kept = clean(row(**{"given_name": "Amy", "family_name": "Jones", name: "x" * NAME_MAX}))
+    assert isinstance(kept, CleanRow) and getattr(kept, name) == "x" * NAME_MAX and not kept.dropped
+
+
+def test_a_row_whose_only_name_is_too_long_is_rejected_saying_so() -> None:
+    assert clean(row(given_name="x" * 12_000)) == Problem(
+        2, "given_name", f"longer than {NAME_MAX} characters: too long to be a name, and no other name is given")
+
+
+def test_an_overlong_source_person_id_rejects_the_row() -> None:
+    assert clean(SourceRow(2, {"source_person_id": "1" * (ID_MAX + 1), "given_name": "Amy"})) == Problem(
+        2, "source_person_id", f"longer than {ID_MAX} characters: too long to be an identifier")
+
+
+def test_an_overlong_involvement_id_is_dropped_and_the_id_derived() -> None:
+    cleaned = clean(row(given_name="Amy", involvement_id="i" * (ID_MAX + 1), involvement_type="Visit"))
+    assert isinstance(cleaned, CleanRow)
+    assert cleaned.involvement["source_id"] == derived_involvement_id("P1", "Visit", None)
+    assert cleaned.dropped == [Problem(2, "involvement_id", f"longer than {ID_MAX} characters: too long to be an identifier")]
+
+
+def test_an_overlong_postcode_is_dropped_rather_than_kept_as_flagged_text() -> None:
+    cleaned = clean(row(given_name="Amy", address_line_1="14 Park Road", postcode="Z" * (POSTCODE_MAX + 1)))
+    assert isinstance(cleaned, CleanRow) and cleaned.address is not None
+    assert (cleaned.address["postcode"], cleaned.address["postcode_flagged"]) == ("", False)
+    assert cleaned.dropped == [Problem(2, "postcode", f"longer than {POSTCODE_MAX} characters: too long to be a postcode")]
