@@ -8,7 +8,8 @@ quote the value, since it is personal data.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from matching import normalise as norm
@@ -63,6 +64,17 @@ def _bounded(row: SourceRow, dropped: list[Problem], name: str, limit: int, what
         dropped.append(Problem(row.line, name, f"longer than {limit} characters: too long to be {what}"))
         return ""
     return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _unicode_only(row: SourceRow, dropped: list[Problem]) -> SourceRow:
+    """The row without values that are not valid Unicode (a lone surrogate, as a JSON
+    "\\ud800" escape gives): the Neo4j driver cannot send one, and it would fail the chunk."""
+    bad = sorted(name for name, value in row.fields.items() if not value.isascii() and _SURROGATE.search(value))
+    dropped.extend(Problem(row.line, name, "not valid Unicode text") for name in bad)
+    return replace(row, fields={k: v for k, v in row.fields.items() if k not in bad}) if bad else row
 
 
 def _checked(row: SourceRow, dropped: list[Problem], name: str, parse):  # type: ignore[no-untyped-def]
@@ -127,18 +139,22 @@ def clean(row: SourceRow) -> CleanRow | Problem:
     """Validate and normalise one row: a CleanRow that lands, or the Problem that rejects it."""
     if row.problem:
         return Problem(row.line, "", row.problem)
+    dropped: list[Problem] = []
+    row = _unicode_only(row, dropped)
     source_person_id = _text(row.fields, "source_person_id")
+    if any(problem.field == "source_person_id" for problem in dropped):
+        return Problem(row.line, "source_person_id", "not valid Unicode text")
     if not source_person_id:
         return Problem(row.line, "source_person_id", "missing source_person_id")
     if len(source_person_id) > ID_MAX:
         return Problem(row.line, "source_person_id", f"longer than {ID_MAX} characters: too long to be an identifier")
-    dropped: list[Problem] = []
     given, family = (_bounded(row, dropped, n, NAME_MAX, "a name") for n in ("given_name", "family_name"))
     # Only a truly empty name rejects: a name in another script cleans to nothing but is
     # still the name as recorded, and lands (matching just has no name tokens for it).
     if not (given or family):
-        if dropped:
-            return Problem(row.line, dropped[0].field, f"{dropped[0].reason}, and no other name is given")
+        for problem in dropped:
+            if problem.field in ("given_name", "family_name"):
+                return Problem(row.line, problem.field, f"{problem.reason}, and no other name is given")
         return Problem(row.line, "given_name", "neither given_name nor family_name is given")
     start = _checked(row, dropped, "involvement_start", norm.parse_date)
     involvement_type = _text(row.fields, "involvement_type")

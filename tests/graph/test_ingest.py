@@ -220,6 +220,17 @@ def test_values_too_long_to_index_are_dropped_or_reject_their_row_and_the_rest_l
     assert {t["t"] for t in graph.run("MATCH (t:NameToken) RETURN t.text AS t")} == {"jones", "amy"}
 
 
+def test_values_that_are_not_valid_unicode_are_dropped_with_a_warning_and_the_rest_lands(
+        graph: Graph, tmp_path: Path) -> None:
+    text = '{"source_person_id": "P1", "given_name": "Amy", "lead_name": "\\ud800"}\n{"source_person_id": "P2"}\n'
+    summary = ingest_file(graph, tmp_path, "NHS", write(tmp_path / "n.jsonl", text))
+    assert (summary.rows_landed, summary.rows_rejected, summary.fields_dropped) == (1, 1, 1)
+    assert graph.run("MATCH (i:Involvement) RETURN i.lead_name AS lead") == [{"lead": ""}]
+    rows = [{"source_person_id": "P3", "given_name": "Cy", "town": "\ud800"}]
+    assert ingest_rows(graph, tmp_path, "POLICE", rows).problems == [
+        {"line": 1, "field": "town", "reason": "not valid Unicode text", "kind": "dropped"}]
+
+
 def test_aliases_and_address_history_fold_into_one_record(graph: Graph, tmp_path: Path) -> None:
     text = (
         "source_person_id,involvement_id,given_name,family_name,date_of_birth,address_line_1,postcode,involvement_start,last_contact\n"

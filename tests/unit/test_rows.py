@@ -86,3 +86,18 @@ def test_an_overlong_postcode_is_dropped_rather_than_kept_as_flagged_text() -> N
     assert isinstance(cleaned, CleanRow) and cleaned.address is not None
     assert (cleaned.address["postcode"], cleaned.address["postcode_flagged"]) == ("", False)
     assert cleaned.dropped == [Problem(2, "postcode", f"longer than {POSTCODE_MAX} characters: too long to be a postcode")]
+
+
+def test_a_value_that_is_not_valid_unicode_is_dropped_with_a_warning() -> None:
+    cleaned = clean(row(given_name="Amy", family_name="Jo\ud800nes", lead_name="\udfff"))
+    assert isinstance(cleaned, CleanRow)
+    assert (cleaned.family_name, cleaned.involvement["lead_name"]) == ("", "")
+    assert cleaned.dropped == [Problem(2, "family_name", "not valid Unicode text"),
+                               Problem(2, "lead_name", "not valid Unicode text")]
+
+
+def test_a_row_whose_id_or_only_name_is_not_valid_unicode_is_rejected() -> None:
+    assert clean(SourceRow(2, {"source_person_id": "P\ud800", "given_name": "Amy"})) == Problem(
+        2, "source_person_id", "not valid Unicode text")
+    assert clean(row(given_name="\ud800", lead_name="\ud800")) == Problem(
+        2, "given_name", "not valid Unicode text, and no other name is given")
