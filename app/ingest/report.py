@@ -21,8 +21,10 @@ from app.ingest.rows import Problem
 
 
 def _private(path: Path) -> IO[str]:
+    """A file only this user can read. A rejected row may carry text that is not valid Unicode
+    (a lone surrogate from a JSON escape): it is kept as its escape rather than failing the load."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    return os.fdopen(fd, "w", encoding="utf-8", newline="")
+    return os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="")
 
 
 class BatchReport:

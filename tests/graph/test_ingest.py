@@ -231,6 +231,14 @@ def test_values_that_are_not_valid_unicode_are_dropped_with_a_warning_and_the_re
         {"line": 1, "field": "town", "reason": "not valid Unicode text", "kind": "dropped"}]
 
 
+def test_a_rejected_row_with_text_that_is_not_valid_unicode_is_kept_escaped(graph: Graph, tmp_path: Path) -> None:
+    summary = ingest_rows(graph, tmp_path, "POLICE", [{"source_person_id": "P4", "town": "\ud800"},
+                                                      {"source_person_id": "P5", "given_name": "Di"}])
+    assert (summary.rows_landed, summary.rows_rejected) == (1, 1)
+    with open(summary.rejects_file, newline="") as handle:
+        assert [r["unparsed_row"] for r in csv.DictReader(handle)] == ['{"source_person_id": "P4", "town": "\\ud800"}']
+
+
 def test_aliases_and_address_history_fold_into_one_record(graph: Graph, tmp_path: Path) -> None:
     text = (
         "source_person_id,involvement_id,given_name,family_name,date_of_birth,address_line_1,postcode,involvement_start,last_contact\n"
