@@ -61,6 +61,7 @@ class ChunkDraft:
 
     records: dict[str, RecordDraft] = field(default_factory=dict)
     involvements: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> properties to write
+    involvements_unsaid: dict[str, frozenset[str]] = field(default_factory=dict)  # id -> properties to keep
     addresses: dict[str, dict[str, Any]] = field(default_factory=dict)
     links: dict[tuple[str, str], Span] = field(default_factory=dict)
 
@@ -90,6 +91,7 @@ def fold(agency: str, rows: Iterable[CleanRow]) -> ChunkDraft:
         props = draft.involvements[iid] = {**involvement, "id": iid, "agency": agency, "record_id": rid,
                                            "start": _iso(involvement["start"]),
                                            "last_contact": _iso(involvement["last_contact"])}
+        draft.involvements_unsaid[iid] = row.involvement_unsaid
         if row.address:
             address_id = str(row.address["id"])
             draft.addresses.setdefault(address_id, row.address)
@@ -172,7 +174,9 @@ def plan(
         stored = stored_involvements.get(iid)
         if stored is None:
             writes.new_involvements.append(props)
-        elif stored.get("retired") or any(props[k] != stored.get(k) for k in (*INVOLVEMENT_FIELDS, "record_id")):
+            continue
+        props = {**props, **{k: stored.get(k) for k in draft.involvements_unsaid.get(iid, ())}}
+        if stored.get("retired") or any(props[k] != stored.get(k) for k in (*INVOLVEMENT_FIELDS, "record_id")):
             writes.changed_involvements.append(props)
     for (rid, address_id), span in draft.links.items():
         before = stored_links.get((rid, address_id))

@@ -39,6 +39,9 @@ class CleanRow:
     address: dict[str, object] | None
     involvement: dict[str, object]
     dropped: list[Problem] = field(default_factory=list)
+    # Involvement properties this row does not say: its file has no such column, or the value
+    # was dropped. An upsert keeps what is stored for them (bad input loses nothing).
+    involvement_unsaid: frozenset[str] = frozenset()
 
 
 # Neo4j cannot index a string of 8,167 bytes or more ("Property value is too large to
@@ -51,6 +54,13 @@ class CleanRow:
 NAME_MAX = 300
 ID_MAX = 200
 POSTCODE_MAX = 100
+
+# The contract's involvement columns, by the involvement property each fills.
+INVOLVEMENT_COLUMNS = {
+    "involvement_type": "involvement_type", "start": "involvement_start", "last_contact": "last_contact",
+    "status": "status", "lead_name": "lead_name", "lead_role": "lead_role", "lead_team": "lead_team",
+    "lead_phone": "lead_phone", "lead_email": "lead_email",
+}
 
 
 def _text(fields: dict[str, str], name: str) -> str:
@@ -179,4 +189,16 @@ def clean(row: SourceRow) -> CleanRow | Problem:
         address=_address(row, dropped),
         involvement=involvement,
         dropped=dropped,
+        involvement_unsaid=_unsaid(row, dropped),
     )
+
+
+_PROPERTY_OF = {column: prop for prop, column in INVOLVEMENT_COLUMNS.items()}
+
+
+def _unsaid(row: SourceRow, dropped: list[Problem]) -> frozenset[str]:
+    """Set operations only: this runs for every row of a load, and nearly always finds nothing."""
+    columns = _PROPERTY_OF.keys() - row.fields.keys()
+    if dropped:
+        columns |= _PROPERTY_OF.keys() & {problem.field for problem in dropped}
+    return frozenset(_PROPERTY_OF[column] for column in columns)

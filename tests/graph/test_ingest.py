@@ -239,6 +239,24 @@ def test_a_rejected_row_with_text_that_is_not_valid_unicode_is_kept_escaped(grap
         assert [r["unparsed_row"] for r in csv.DictReader(handle)] == ['{"source_person_id": "P4", "town": "\\ud800"}']
 
 
+def test_a_delta_row_keeps_what_it_does_not_say_about_an_involvement(graph: Graph, tmp_path: Path) -> None:
+    """A column the file lacks, or a value dropped as invalid, leaves the stored value alone; a
+    value the row does give, empty included, replaces it."""
+    full = ("source_person_id,involvement_id,given_name,involvement_type,involvement_start,last_contact,status,lead_name\n"
+            "P1,I1,Amy,Type A,2020-01-01,2020-02-01,open,Sam\n")
+    ingest_file(graph, tmp_path, "CSC", write(tmp_path / "full.csv", full))
+    stored = "MATCH (i:Involvement {id: 'CSC:I1'}) RETURN i.involvement_type AS type, toString(i.start) AS start, " \
+             "toString(i.last_contact) AS last, i.status AS status, i.lead_name AS lead"
+    partial = "source_person_id,involvement_id,given_name,last_contact,lead_name\nP1,I1,Amy,31/02/2021,\n"
+    summary = ingest_file(graph, tmp_path, "CSC", write(tmp_path / "partial.csv", partial))
+    assert summary.fields_dropped == 1
+    assert graph.run(stored) == [{"type": "Type A", "start": "2020-01-01", "last": "2020-02-01", "status": "open",
+                                  "lead": ""}]
+    closing = "source_person_id,involvement_id,given_name,status\nP1,I1,Amy,closed\n"
+    ingest_file(graph, tmp_path, "CSC", write(tmp_path / "closing.csv", closing))
+    assert graph.run(stored)[0]["status"] == "closed" and graph.run(stored)[0]["type"] == "Type A"
+
+
 def test_aliases_and_address_history_fold_into_one_record(graph: Graph, tmp_path: Path) -> None:
     text = (
         "source_person_id,involvement_id,given_name,family_name,date_of_birth,address_line_1,postcode,involvement_start,last_contact\n"
