@@ -189,6 +189,10 @@ async def append_event_async(graph: Graph, event: AuditEvent) -> StoredEvent:
 _ZONE_NAME = re.compile(r"\[[^\]]*\]$")
 
 
+# What the log writes on an event node; anything else was added to it afterwards.
+_STORED_KEYS = frozenset(f.name for f in fields(StoredEvent))
+
+
 class UnreadableEvent(ValueError):
     """A stored event whose values are not what the log writes (it has been altered)."""
 
@@ -198,8 +202,7 @@ class UnreadableEvent(ValueError):
 
 
 def _stored(row: dict[str, Any]) -> StoredEvent:
-    names = {f.name for f in fields(StoredEvent)}
-    values = {k: v for k, v in row.items() if k in names}
+    values = {k: v for k, v in row.items() if k in _STORED_KEYS}
     for key in ("person_ids", "address_ids", "fields"):
         values[key] = tuple(values.get(key) or ())
     try:
@@ -239,6 +242,8 @@ def verify_chain(graph: Graph) -> ChainReport:
             event = _stored(row)
         except UnreadableEvent:
             return ChainReport(False, checked, expected_seq, "its stored values cannot be read")
+        if row.keys() - _STORED_KEYS:
+            return ChainReport(False, checked, event.seq, "it holds values the log never wrote")
         if event.seq != expected_seq:
             return ChainReport(False, checked, expected_seq, f"event {expected_seq} is missing")
         if event.prev_hash != prev_hash:

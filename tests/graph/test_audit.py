@@ -30,7 +30,8 @@ def test_appended_events_chain_and_verify(graph: Graph) -> None:
     assert verify_chain(graph).ok and verify_chain(graph).checked == 3
 
 
-@pytest.mark.parametrize("change", ["e.purpose = 'curiosity'", "e.person_ids = ['P-999']", "e.outcome = 'denied'"])
+@pytest.mark.parametrize("change", ["e.purpose = 'curiosity'", "e.person_ids = ['P-999']", "e.outcome = 'denied'",
+                                    "e.comment = 'added later'"])
 def test_tampering_with_any_field_is_found(graph: Graph, change: str) -> None:
     for _ in range(3):
         append_event(graph, event())
