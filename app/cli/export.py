@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from app.db import Graph
-from app.resolution.links import export_links
+from app.resolution.links import export_links, unresolved_records
 from app.settings import get_settings
 
 
@@ -23,4 +23,8 @@ def links_command(out: Path) -> None:
     """Write one row per source person with the Person it resolved to."""
     with Graph(get_settings()) as graph:
         count = export_links(graph, out)
+        unresolved = unresolved_records(graph)
     click.echo(f"wrote {count} links to {out}")
+    if unresolved:
+        click.echo(f"warning: {unresolved} current records are not resolved yet and are not in the file; "
+                   "run `mast resolve` first", err=True)

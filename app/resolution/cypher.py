@@ -243,6 +243,12 @@ RETURN s.agency AS source, s.source_person_id AS source_person_id, p.id AS perso
 ORDER BY source, source_person_id
 """
 
+# Current records no run has resolved yet: the links file cannot hold them.
+UNRESOLVED_COUNT = """
+MATCH (s:SourceRecord) WHERE NOT s.retired AND NOT EXISTS { (s)-[:RESOLVES_TO]->(:Person) }
+RETURN count(s) AS n
+"""
+
 PAIR_EXPLANATION = """
 MATCH (a:SourceRecord {id: $a})-[e:SIMILAR]-(b:SourceRecord {id: $b})
 RETURN a.id AS a, b.id AS b, e.weight AS weight, e.probability AS probability, e.review AS review,

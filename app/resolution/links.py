@@ -19,6 +19,11 @@ def read_links(graph: Graph) -> Iterator[tuple[str, str, str]]:
             yield row["source"], row["source_person_id"], row["person_id"]
 
 
+def unresolved_records(graph: Graph) -> int:
+    """Current records that no resolution run has given a Person yet."""
+    return graph.run(cypher.UNRESOLVED_COUNT)[0]["n"]
+
+
 def export_links(graph: Graph, out: Path) -> int:
     """Write the contract's links CSV; returns the number of rows written."""
     count = 0

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from app.db import Graph
 from app.ingest.pipeline import ingest_file, ingest_rows
-from app.resolution.links import read_links
+from app.resolution.links import read_links, unresolved_records
 from app.resolution.run import explain_pair, explain_person, resolve
 from matching.evaluation import evaluate
 
@@ -33,8 +33,10 @@ def partition(mapping: dict[tuple[str, str], str]) -> set[frozenset[tuple[str, s
 
 def test_the_sample_partnership_resolves_well_and_every_record_has_a_person(graph: Graph, tmp_path: Path) -> None:
     load_sample(graph, tmp_path)
+    assert unresolved_records(graph) == graph.run("MATCH (s:SourceRecord) RETURN count(s) AS n")[0]["n"] > 0
     summary = resolve(graph)
     assert summary.mode == "full"
+    assert unresolved_records(graph) == 0
     with (SAMPLE / "truth.csv").open(newline="") as handle:
         truth = {(r["source"], r["source_person_id"]): r["true_id"] for r in csv.DictReader(handle)}
     resolved = links(graph)
