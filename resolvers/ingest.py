@@ -47,7 +47,8 @@ class IngestResult:
     unknown_columns: list[str]
     unchanged_since_batch: Optional[str]
     problems: list[IngestProblem]
-    problem_count: int = strawberry.field(description="Every rejected row and dropped field, shown or not.")
+    problem_count: int = strawberry.field(
+        description="Every rejected row, dropped field and kept record the report holds, shown or not.")
     problems_truncated: bool = strawberry.field(
         description="True when `problems` lists only the first of the `problemCount`; all are kept under `reportId`.")
     report_id: str = strawberry.field(
@@ -70,7 +71,6 @@ async def resolve_ingest_records(
     except ExtractRefused as error:
         raise InvalidInput(f"refused: {error}") from error
     ctx.audit.details.append(f"ingest batch {summary.batch_id or summary.unchanged_since_batch or '-'}")
-    problem_count = summary.rows_rejected + summary.fields_dropped
     return IngestResult(
         batch_id=summary.batch_id, source=summary.source, mode=summary.mode, content_hash=summary.content_hash,
         rows_read=summary.rows_read, rows_landed=summary.rows_landed, rows_rejected=summary.rows_rejected,
@@ -80,6 +80,6 @@ async def resolve_ingest_records(
         involvements_retired=summary.involvements_retired, unknown_columns=summary.unknown_columns,
         unchanged_since_batch=summary.unchanged_since_batch,
         problems=[IngestProblem(**p) for p in summary.problems],
-        problem_count=problem_count, problems_truncated=len(summary.problems) < problem_count,
+        problem_count=summary.problems_reported, problems_truncated=len(summary.problems) < summary.problems_reported,
         report_id=Path(summary.rejects_file).parent.name,
     )

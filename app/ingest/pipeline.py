@@ -56,6 +56,7 @@ class IngestSummary:
     rejects_file: str = ""
     warnings_file: str = ""
     problems: list[dict[str, Any]] = field(default_factory=list)
+    problems_reported: int = 0  # every problem the report holds, listed in ``problems`` or not
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -185,6 +186,7 @@ def _note(report: BatchReport, summary: IngestSummary, problem: Problem, keep_pr
 
 
 def _keep(summary: IngestSummary, problem: Problem, kind: str, limit: int) -> None:
+    summary.problems_reported += 1
     if len(summary.problems) < limit:
         summary.problems.append({"line": problem.line, "field": problem.field, "reason": problem.reason, "kind": kind})
 

@@ -81,6 +81,17 @@ def test_a_non_object_row_is_rejected_alone_with_its_position(api: Api) -> None:
     assert [r["id"] for r in landed] == ["HOUSING:N1", "HOUSING:N2"]
 
 
+def test_the_problem_count_includes_records_a_snapshot_kept(api: Api) -> None:
+    ingest(api, "HOUSING", [{"source_person_id": "K1", "given_name": "Ann"}])
+    body = api.gql("""mutation($rows: [JSON]!) { ingestRecords(source: "HOUSING", rows: $rows, mode: "snapshot") {
+      problems { kind } problemCount problemsTruncated } }""",
+                   {"rows": [{"source_person_id": "K1"}, {"source_person_id": "K2", "given_name": "Bo"}]},
+                   role="integrator", agency="HOUSING")
+    result = body["data"]["ingestRecords"]
+    assert [p["kind"] for p in result["problems"]] == ["rejected", "kept"]
+    assert (result["problemCount"], result["problemsTruncated"]) == (2, False)
+
+
 def test_unknown_fields_are_warned_about_by_the_header_rules(api: Api) -> None:
     result = ingest(api, "HOUSING", [{" Source_Person_ID ": "N3", "GIVEN_NAME": "Ann", "extra": {"a": 1}},
                                      {"source_person_id": "QA-API1", "given_name": "Api", "FOO ": "bar"}])
