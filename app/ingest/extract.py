@@ -118,23 +118,32 @@ def _csv_header(text: str) -> Header:
     return read_header(first)
 
 
+# A quote left open swallows the rest of the file into one field: past the field limit the
+# reader fails, short of it the lenient reader returns the field, which is only caught
+# strictly, as an unexpected end of data.
+_SWALLOWED = {"field larger than field limit": "a field runs past the 1 MiB limit (is a quote left open?)",
+              "unexpected end of data": "a quote is left open to the end of the file"}
+
+
 def _check_csv_rows(path: Path) -> None:
-    """Parse every row once, so a row the csv module cannot read (a quote left open for more
-    than the field limit) refuses the file here instead of failing the load half-way."""
+    """Parse every row once, strictly, so a quote left open (to the end of the file, or for
+    more than the field limit) refuses the file here instead of landing part of it. Other
+    strict complaints (a character after a closing quote) are left to the lenient reader of
+    the second pass, which reads such a row and goes on."""
     with path.open("r", encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        start = 1
-        try:
-            for _ in reader:
-                start = reader.line_num + 1
-        except csv.Error as error:
-            raise ExtractRefused(f"the file is not readable CSV from line {start}: {_csv_reason(error)}") from error
-
-
-def _csv_reason(error: csv.Error) -> str:
-    if "field limit" in str(error):
-        return "a field runs past the 1 MiB limit (is a quote left open?)"
-    return str(error)
+        done = 0  # lines read by the readers before the current one
+        while True:
+            reader = csv.reader(handle, strict=True)
+            start = done + 1
+            try:
+                for _ in reader:
+                    start = done + reader.line_num + 1
+                return
+            except csv.Error as error:
+                reason = next((text for key, text in _SWALLOWED.items() if key in str(error)), None)
+                if reason:
+                    raise ExtractRefused(f"the file is not readable CSV from line {start}: {reason}") from error
+                done += reader.line_num
 
 
 def _jsonl_unknown_columns(path: Path) -> tuple[str, ...]:

@@ -121,6 +121,23 @@ def test_a_quote_left_open_past_the_field_limit_refuses_the_file_before_any_writ
     assert graph_dump(graph) == before
 
 
+def test_a_quote_left_open_to_the_end_of_the_file_refuses_it_before_any_write(graph: Graph, tmp_path: Path) -> None:
+    """Under the field limit the lenient reader took the rest of the file as one address:
+    2,990 rows vanished without a report, and a snapshot retired their records."""
+    text = ("source_person_id,given_name,address_line_1\n" + "".join(f"V{n},Amy,1 Main St\n" for n in range(9))
+            + 'Z9,Ann,"9 Park Road\n' + "".join(f"W{n},Ben,2 Mill Lane\n" for n in range(2990)))
+    before = graph_dump(graph)
+    with pytest.raises(ExtractRefused, match=r"not readable CSV from line 11: a quote is left open to the end"):
+        ingest_file(graph, tmp_path, "CSC", write(tmp_path / "open-to-end.csv", text), mode="snapshot")
+    assert graph_dump(graph) == before
+
+
+def test_a_character_after_a_closing_quote_is_read_leniently_and_the_file_lands(graph: Graph, tmp_path: Path) -> None:
+    text = 'source_person_id,given_name,family_name\nP1,"Amy"x,Jones\nP2,Ben,Ray\n'
+    summary = ingest_file(graph, tmp_path, "CSC", write(tmp_path / "stray.csv", text))
+    assert (summary.rows_landed, summary.rows_rejected) == (2, 0)
+
+
 @pytest.mark.parametrize("version, advice", [(4, "run 'mast db migrate' first"), (99, "upgrade MAST")])
 def test_a_graph_at_another_schema_version_is_refused_untouched(graph: Graph, tmp_path: Path, version: int,
                                                                  advice: str) -> None:
