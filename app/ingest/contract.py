@@ -69,7 +69,9 @@ def read_header(names: list[str]) -> Header:
         if name in KNOWN:
             positions[name] = index
         elif name:
-            unknown.append(name)
+            # Named in warnings: a lone surrogate (a JSON key's escape) is kept as its escape,
+            # since it cannot be printed or logged.
+            unknown.append(name.encode("utf-8", "backslashreplace").decode("utf-8"))
         else:
             unnamed.append(index + 1)
     if not positions:

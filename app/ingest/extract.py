@@ -91,15 +91,24 @@ def inspect(path: Path) -> ExtractInfo:
 
 def _is_jsonl(text: str) -> bool:
     """JSON Lines when the first non-blank line is an object, or when the file does not begin
-    with a CSV header naming a contract column and a later line is an object (so a bad first
+    with a CSV header naming a contract column and a line starts with a brace (so a bad first
     line is rejected as a row, not the file refused as CSV); a CSV file whose header names
     the contract's columns is never read as JSON Lines."""
     body = text.lstrip()
-    if body.startswith("{"):
+    if body.startswith("{") and _is_json_object(body.splitlines()[0]):
         return True
     if _names_a_contract_column(body):
         return False
-    return any(line.lstrip().startswith("{") for line in body.splitlines()[1:])
+    return body.startswith("{") or any(line.lstrip().startswith("{") for line in body.splitlines()[1:])
+
+
+def _is_json_object(line: str) -> bool:
+    """Whether a line is a JSON object (a CSV header such as ``{legacy id},source_person_id``
+    starts with a brace too)."""
+    try:
+        return isinstance(json.loads(line), dict)
+    except ValueError:
+        return False
 
 
 def _names_a_contract_column(text: str) -> bool:

@@ -34,6 +34,19 @@ def test_a_csv_file_with_a_row_starting_with_a_brace_stays_csv(tmp_path: Path) -
     assert [r.fields for r in rows(info)][0] == {"source_person_id": '{"a":1}', "given_name": "Ann"}
 
 
+def test_a_csv_header_whose_first_name_starts_with_a_brace_stays_csv(tmp_path: Path) -> None:
+    info = inspect(write(tmp_path, "{legacy id},source_person_id,given_name\nL0,C3,Dee\n"))
+    assert (info.format, info.unknown_columns) == ("csv", ("{legacy id}",))
+    assert [r.fields for r in rows(info)] == [{"source_person_id": "C3", "given_name": "Dee"}]
+
+
+def test_a_key_that_is_not_valid_unicode_is_named_by_its_escape(tmp_path: Path) -> None:
+    """Printing the warning for it crashed the CLI after the batch had landed."""
+    info = inspect(write(tmp_path, '{"source_person_id":"U4","given_name":"Bo","\\ud800key":"v"}\n'))
+    assert info.unknown_columns == ("\\ud800key",)
+    assert "\n".join(info.unknown_columns).encode("utf-8")
+
+
 def test_a_file_of_neither_kind_is_still_refused_for_its_missing_header(tmp_path: Path) -> None:
     with pytest.raises(ExtractRefused, match="no header row"):
         inspect(write(tmp_path, "[1,2]\n3\n"))
