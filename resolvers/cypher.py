@@ -196,15 +196,18 @@ RETURN a.id AS id, a.line_1 AS line_1, a.line_2 AS line_2, a.town AS town, a.pos
   }} AS involvements
 """
 
-MULTI_AGENCY_PEOPLE = """
+# Activity since a date counts only involvements the caller may see the dates of: another
+# agency's sensitive involvement would otherwise be dated by moving `since` until the person
+# drops out of the list.
+MULTI_AGENCY_PEOPLE = f"""
 MATCH (p:Person) WHERE p.status = 'active'
-WITH p, COLLECT { MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p) WHERE NOT s.retired RETURN DISTINCT s.agency } AS agencies
+WITH p, COLLECT {{ MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p) WHERE NOT s.retired RETURN DISTINCT s.agency }} AS agencies
 WHERE size(agencies) >= $min_agencies
-  AND EXISTS {
+  AND EXISTS {{
     MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p)
     MATCH (s)-[:HAS_INVOLVEMENT]->(i:Involvement)
-    WHERE NOT i.retired AND coalesce(i.last_contact, i.start) >= $since
-  }
+    WHERE NOT i.retired AND coalesce(i.last_contact, i.start) >= $since AND NOT ({_HIDDEN})
+  }}
 RETURN p.id AS id ORDER BY p.id SKIP $skip LIMIT $limit
 """
 

@@ -111,8 +111,10 @@ def address_ids(graph: Graph, text: str, postcode: str | None, uprn: str | None,
     return [row["id"] for row in found]
 
 
-def multi_agency_people(graph: Graph, min_agencies: int, since: Any, skip: int, limit: int) -> list[str]:
-    found = read(graph, cypher.MULTI_AGENCY_PEOPLE, min_agencies=min_agencies, since=since, skip=skip, limit=limit)
+def multi_agency_people(graph: Graph, min_agencies: int, since: Any, skip: int, limit: int,
+                        params: Mapping[str, Any]) -> list[str]:
+    found = read(graph, cypher.MULTI_AGENCY_PEOPLE, min_agencies=min_agencies, since=since, skip=skip, limit=limit,
+                 **params)
     return [row["id"] for row in found]
 
 

@@ -125,7 +125,8 @@ async def resolve_multi_agency_people(
     limit, offset = paging.page_size(first), paging.decode(after)
     if not 1 <= min_agencies <= 20:
         raise InvalidInput("minAgencies must be between 1 and 20")
-    ids = await ctx.read(data.multi_agency_people, ctx.graph, min_agencies, since, offset, limit + 1)
+    ids = await ctx.read(data.multi_agency_people, ctx.graph, min_agencies, since, offset, limit + 1,
+                         ctx.query_params())
     people = await _people(info, ids[:limit])
     return _connection(people, [None] * len(people), offset, len(ids) > limit)
 

@@ -3,6 +3,7 @@ lineage and match explanation; superseded ids; sensitive types; addresses; trave
 
 from __future__ import annotations
 
+from app.ingest.pipeline import ingest_rows
 from tests.graph.api_fixtures import OLD, PARK_ROAD, SARAH, WILLIAM, Api, api, api_settings, errors_at  # noqa: F401
 
 PERSON = """
@@ -58,6 +59,18 @@ def test_sensitive_type_shows_only_as_known_to_with_contact(api: Api) -> None:
     at_address = api.gql('query { address(id: "A-park") { involvements { agency involvements { type start status } } } }')
     police_there = next(a for a in at_address["data"]["address"]["involvements"] if a["agency"] == "POLICE")
     assert police_there["involvements"] == [{"type": "known to POLICE", "start": None, "status": None}]
+
+
+def test_another_agency_cannot_date_a_sensitive_involvement_through_multi_agency_people(api: Api) -> None:
+    """William's only activity after 2025-12-01 is a sensitive POLICE involvement: listing him
+    for a CSC caller would date it, by moving `since` until he drops out."""
+    later = {"source_person_id": "p1", "involvement_id": "inv-p1b", "given_name": "Billy", "family_name": "Smith",
+             "involvement_type": "Domestic abuse incident", "involvement_start": "2026-01-01"}
+    assert ingest_rows(api.graph, api.settings.state_dir, "POLICE", [later]).rows_landed == 1
+    query = 'query { multiAgencyPeople(minAgencies: 2, since: "2025-12-01") { edges { node { id } } } }'
+    listed = {role_agency: [e["node"]["id"] for e in api.gql(query, agency=role_agency)["data"]["multiAgencyPeople"]["edges"]]
+              for role_agency in ("CSC", "POLICE")}
+    assert listed == {"CSC": [], "POLICE": [WILLIAM]}
 
 
 def test_superseded_id_resolves_to_the_survivor(api: Api) -> None:
