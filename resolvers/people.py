@@ -92,13 +92,14 @@ async def resolve_search_addresses(
     ctx.authorise("searchAddresses")
     limit = paging.page_size(first)
     cleaned = " ".join((text or "").lower().split())
+    uprn = (uprn or "").strip() or None
     if not (cleaned or postcode or uprn):
         raise InvalidInput("give at least one of text, postcode, uprn")
     try:
         code = full_postcode(postcode) if postcode else None
     except InvalidSearch as error:
         raise InvalidInput(str(error)) from error
-    ids = await ctx.read(data.address_ids, ctx.graph, cleaned, code, (uprn or "").strip() or None, limit)
+    ids = await ctx.read(data.address_ids, ctx.graph, cleaned, code, uprn, limit)
     rows = await address_loader(ctx).load_many(ids)
     return [Address.shown(ctx, r) for r in rows if r]
 

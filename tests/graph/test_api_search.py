@@ -96,10 +96,13 @@ def test_tokens_too_long_for_a_name_are_not_searched(api: Api) -> None:
     assert "give at least one" in errors_at(body)["searchPeople"]
 
 
-def test_a_blank_postcode_is_a_clear_error_in_address_search(api: Api) -> None:
+def test_a_blank_postcode_or_uprn_is_a_clear_error_in_address_search(api: Api) -> None:
     body = api.gql('query { searchAddresses(postcode: " ") { id } }')
     assert body["data"]["searchAddresses"] is None
     assert errors_at(body)["searchAddresses"] == "postcode: empty"
+    blank_uprn = api.gql('query { searchAddresses(uprn: " \\t") { id } }')
+    assert blank_uprn["data"]["searchAddresses"] is None  # not every address, as a blank UPRN gave
+    assert "give at least one" in errors_at(blank_uprn)["searchAddresses"]
 
 
 DETAIL = """involvements { agency type start lastContact status leadWorker { name } }
