@@ -110,10 +110,7 @@ def ingest_file(
     code = check_source(agency, mode)
     _check_schema(graph)
     info = inspect(path)
-    for name in info.unknown_columns:
-        log.warning("ingest %s: unknown column ignored: %s", code, name)
-    for number in info.unnamed_columns:
-        log.warning("ingest %s: column %d has no name; ignored", code, number)
+    _log_ignored(code, info.unknown_columns, info.unnamed_columns)
     summary = IngestSummary(None, code, mode, info.content_hash, unknown_columns=list(info.unknown_columns),
                             unnamed_columns=list(info.unnamed_columns))
     return _ingest(graph, state_dir, summary, path.name, rows(info), progress, keep_problems=0)
@@ -131,11 +128,17 @@ def ingest_rows(
         raise ExtractRefused(f"no row has a '{ID_COLUMN}' field")
     keys = dict.fromkeys(canonical_column(str(k)) for r in records if isinstance(r, Mapping) for k in r)
     unknown = read_header(list(keys)).unknown
-    for name in unknown:
-        log.warning("ingest %s: unknown column ignored: %s", code, name)
+    _log_ignored(code, unknown, ())
     content_hash = hashlib.sha256(json.dumps([r.fields for r in source_rows], sort_keys=True).encode()).hexdigest()
     summary = IngestSummary(None, code, mode, content_hash, unknown_columns=list(unknown))
     return _ingest(graph, state_dir, summary, "api", iter(source_rows), None, keep_problems=1000)
+
+
+def _log_ignored(code: str, unknown: Sequence[str], unnamed: Sequence[int]) -> None:
+    """Counted, never named, in the server's log: a column name is the sender's text, which may
+    hold personal data or a line break that forges a log line. The caller's report names them."""
+    if unknown or unnamed:
+        log.warning("ingest %s: %d unknown and %d unnamed columns ignored", code, len(unknown), len(unnamed))
 
 
 def _request_row(line: int, record: object) -> SourceRow:

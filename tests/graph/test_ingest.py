@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import importlib
 import json
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -254,6 +255,16 @@ def test_a_rejected_row_with_text_that_is_not_valid_unicode_is_kept_escaped(grap
     assert (summary.rows_landed, summary.rows_rejected) == (1, 1)
     with open(summary.rejects_file, newline="") as handle:
         assert [r["unparsed_row"] for r in csv.DictReader(handle)] == ['{"source_person_id": "P4", "town": "\\ud800"}']
+
+
+def test_the_server_log_counts_unknown_columns_without_naming_them(graph: Graph, tmp_path: Path,
+                                                                  caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    summary = ingest_rows(graph, tmp_path, "CSC", [{"source_person_id": "P1", "given_name": "Amy",
+                                                    "Ann Smith 1980-01-02\nINFO: forged": "x"}])
+    assert summary.unknown_columns == ["ann smith 1980-01-02\ninfo: forged"]
+    assert "ann smith" not in caplog.text.lower() and "forged" not in caplog.text
+    assert "1 unknown and 0 unnamed columns ignored" in caplog.text
 
 
 def test_a_delta_row_keeps_what_it_does_not_say_about_an_involvement(graph: Graph, tmp_path: Path) -> None:
