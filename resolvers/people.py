@@ -143,6 +143,7 @@ async def resolve_connections(
     start = await person_loader(ctx).load(str(person_id))
     if not start:
         return None
+    ctx.audit.person_ids.add(start["id"])  # whose network was read, though the answer lists only others
     found = await ctx.read(data.connections, ctx.graph, start["id"], depth, offset, limit + 1)
     page = found[:limit]
     rows = await person_loader(ctx).load_many([r["id"] for r in page])

@@ -118,6 +118,7 @@ def test_connections_traverse_households_with_depth_and_pages(api: Api) -> None:
     page = api.gql(query, {"id": WILLIAM})["data"]["connections"]
     assert page["edges"] == [{"distance": 1, "node": {"id": SARAH}}]
     assert page["pageInfo"]["hasNextPage"] is False
+    assert set(api.audit_events()[-1].person_ids) == {WILLIAM, SARAH}  # whose network, and who is in it
     deep = api.gql('query { connections(personId: "P-william", depth: 9) { edges { node { id } } } }')
     assert deep["data"]["connections"] is None
     assert "depth must be between" in errors_at(deep)["connections"]
