@@ -53,6 +53,9 @@ def build_query(name: str | None, date_of_birth: str | None, postcode: str | Non
         postcode_sector=code.sector if code else None,
         postcode_outward=code.outward if code else None,
     )
+    if query.empty and name and name.strip():
+        raise InvalidSearch("name: nothing in it can be searched on (names are searched by their Latin letters, "
+                            f"in words of up to {MAX_TOKEN_LENGTH})")
     if query.empty:
         raise InvalidSearch("give at least one of name, dateOfBirth, postcode, nhsNumber")
     return query
