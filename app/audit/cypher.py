@@ -29,7 +29,7 @@ HEAD = "MATCH (h:AuditHead {id: 'head'}) RETURN h.seq AS seq, h.hash AS hash"
 EVENTS_AFTER = """
 MATCH (e:AuditEvent) WHERE e.seq > $after
 WITH e ORDER BY e.seq LIMIT $limit
-RETURN e {.*, at: toString(e.at)} AS e
+RETURN e {.*, at: toString(e.at)} AS e, valueType(e.at) AS at_type, labels(e) AS labels
 """
 
 # The ids that stand for one person in the log: the surviving Person an id (perhaps superseded)

@@ -212,17 +212,19 @@ def _stored(row: dict[str, Any]) -> StoredEvent:
         raise UnreadableEvent(row.get("seq")) from error
 
 
-def _events_in_order(graph: Graph) -> Iterator[dict[str, Any]]:
-    """Every event's stored row by seq, a page at a time: one sorted read of the whole log ran
-    out of Neo4j's transaction memory on a log of 965,322 events (4 GiB heap)."""
+def _events_in_order(graph: Graph) -> Iterator[tuple[dict[str, Any], bool]]:
+    """Every event's stored row by seq, and whether the node is as the log writes it (one label,
+    a zoned time), a page at a time: one sorted read of the whole log ran out of Neo4j's
+    transaction memory on a log of 965,322 events (4 GiB heap)."""
     after = -(2**63)  # below any seq, so a tampered zero or negative one is read too
     with graph.session(default_access_mode=neo4j.READ_ACCESS) as session:
         while True:
-            page = [record["e"] for record in session.run(cypher.EVENTS_AFTER, after=after, limit=VERIFY_PAGE)]
+            page = [(r["e"], r["labels"] == ["AuditEvent"] and str(r["at_type"]).startswith("ZONED DATETIME"))
+                    for r in session.run(cypher.EVENTS_AFTER, after=after, limit=VERIFY_PAGE)]
             yield from page
             if len(page) < VERIFY_PAGE:
                 return
-            after = page[-1]["seq"]
+            after = page[-1][0]["seq"]
 
 
 @dataclass(frozen=True)
@@ -236,13 +238,13 @@ class ChainReport:
 def verify_chain(graph: Graph) -> ChainReport:
     """Recompute every hash in order; name the first event where the chain breaks."""
     expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
-    for row in _events_in_order(graph):
+    for row, as_written in _events_in_order(graph):
         checked += 1
         try:
             event = _stored(row)
         except UnreadableEvent:
             return ChainReport(False, checked, expected_seq, "its stored values cannot be read")
-        if row.keys() - _STORED_KEYS:
+        if row.keys() - _STORED_KEYS or not as_written:
             return ChainReport(False, checked, event.seq, "it holds values the log never wrote")
         if event.seq != expected_seq:
             return ChainReport(False, checked, expected_seq, f"event {expected_seq} is missing")

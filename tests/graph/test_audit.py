@@ -31,7 +31,7 @@ def test_appended_events_chain_and_verify(graph: Graph) -> None:
 
 
 @pytest.mark.parametrize("change", ["e.purpose = 'curiosity'", "e.person_ids = ['P-999']", "e.outcome = 'denied'",
-                                    "e.comment = 'added later'"])
+                                    "e.comment = 'added later'", "e.at = toString(e.at)", "e:Extra"])
 def test_tampering_with_any_field_is_found(graph: Graph, change: str) -> None:
     for _ in range(3):
         append_event(graph, event())
