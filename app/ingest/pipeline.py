@@ -246,8 +246,16 @@ def _retire(graph: Graph, context: BatchContext, summary: IngestSummary, in_file
                                        "nothing retired: this rejected row's record cannot be told"), keep_problems)
         return False
     params = {"agency": summary.source}
-    not_landed = [r["id"] for r in graph.run(cypher.ACTIVE_RECORD_IDS, **params) if r["id"] not in in_file.records]
-    records = [rid for rid in not_landed if rid not in in_file.rejected]
+    records: list[str] = []
+    for row in graph.run(cypher.ACTIVE_RECORD_IDS, **params):
+        if row["id"] in in_file.records:
+            continue
+        if row["id"] in in_file.rejected:
+            summary.records_kept += 1
+            _note(report, summary, Problem(in_file.rejected[row["id"]], ID_COLUMN,
+                                           "record not retired: its row was rejected"), keep_problems)
+        else:
+            records.append(row["id"])
     involvements: list[str] = []
     for row in graph.run(cypher.ACTIVE_INVOLVEMENT_IDS, **params):
         if row["id"] in in_file.involvements:
@@ -256,11 +264,6 @@ def _retire(graph: Graph, context: BatchContext, summary: IngestSummary, in_file
             summary.involvements_kept += 1
         else:
             involvements.append(row["id"])
-    for rid in not_landed:
-        if rid in in_file.rejected:
-            summary.records_kept += 1
-            _note(report, summary, Problem(in_file.rejected[rid], ID_COLUMN,
-                                           "record not retired: its row was rejected"), keep_problems)
     if not (records or involvements):
         return False
     graph.run(cypher.ENSURE_BATCH, **context.params())
