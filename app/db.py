@@ -32,7 +32,8 @@ class Graph:
         return [record.data() for record in records]
 
     def run_once(self, query: str, **params: Any) -> list[dict[str, Any]]:
-        """Run one query in a single attempt, for probes that must answer at once."""
+        """Run one auto-committed query in a single attempt: probes that must answer at once, and
+        statements that commit in batches of their own (``CALL ... IN TRANSACTIONS``)."""
         with self.session() as session:
             return session.run(query, params).data()
 

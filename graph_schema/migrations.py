@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.db import Graph
+from app.resolution.cypher import LIVES_AT_SEEN
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,43 @@ MIGRATIONS: tuple[Migration, ...] = (
             "WITH DISTINCT text WHERE text <> '' MERGE (:NameToken {text: text})",
         ),
     ),
+    Migration(
+        6,
+        "address dates per involvement type: another agency's sensitive involvement must not date an address",
+        (
+            # Links stored before ingestion kept a span per type: each type's involvements of the
+            # record give its dates, within the span the link was seen (the rows that gave the
+            # address are not known, so a type whose involvement overlaps the span is counted).
+            """
+            MATCH (s:SourceRecord)-[g:GAVE_ADDRESS]->(:SourceAddress) WHERE g.span_types IS NULL
+            CALL (s, g) {
+              WITH s, g, COLLECT {
+                MATCH (s)-[:HAS_INVOLVEMENT]->(i:Involvement)
+                WITH i, [d IN [i.start, i.last_contact] WHERE d IS NOT NULL] AS days
+                WITH coalesce(i.involvement_type, '') AS type,
+                     CASE WHEN days[0] <= days[-1] THEN days[0] ELSE days[-1] END AS first,
+                     CASE WHEN days[0] <= days[-1] THEN days[-1] ELSE days[0] END AS last
+                WITH type, CASE WHEN first < g.first_seen THEN g.first_seen ELSE first END AS first,
+                     CASE WHEN last > g.last_seen THEN g.last_seen ELSE last END AS last
+                WHERE first <= last
+                WITH type, min(first) AS first, max(last) AS last ORDER BY type
+                RETURN [type, first, last]
+              } AS spans
+              SET g.span_types = [x IN spans | x[0]], g.span_first = [x IN spans | x[1]], g.span_last = [x IN spans | x[2]]
+            } IN TRANSACTIONS OF 10000 ROWS
+            """,
+            f"""
+            MATCH (p:Person)-[l:LIVES_AT]->(a:Address) WHERE l.seen_types IS NULL
+            CALL (p, a, l) {{
+              MATCH (p)<-[:RESOLVES_TO]-(s:SourceRecord)-[g:GAVE_ADDRESS]->(:SourceAddress)-[:RESOLVES_TO]->(a)
+              WHERE NOT s.retired
+              WITH l, collect({{agency: s.agency, g: g}}) AS links
+              {LIVES_AT_SEEN}
+              SET l += seen
+            }} IN TRANSACTIONS OF 5000 ROWS
+            """,
+        ),
+    ),
 )
 
 CODE_VERSION = MIGRATIONS[-1].version
@@ -127,7 +165,7 @@ def migrate(graph: Graph) -> list[Migration]:
         if migration.version <= current:
             continue
         for statement in migration.statements:
-            graph.run(statement)
+            graph.run_once(statement)  # auto-committed: a backfill commits in batches of its own
         graph.run(
             "MERGE (v:SchemaVersion {id: 'mast'}) "
             "SET v.version = $version, v.description = $description, v.applied_at = datetime()",

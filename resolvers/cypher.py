@@ -27,6 +27,23 @@ def _unless_hidden(expression: str) -> str:
 _SHOWN = (f"start: {_unless_hidden('toString(i.start)')}, last_contact: {_unless_hidden('toString(i.last_contact)')}, "
           f"status: {_unless_hidden('i.status')}, type: {_unless_hidden('i.involvement_type')}, sensitive: hidden")
 
+# A person's dates at an address come from the involvements that gave it, and LIVES_AT keeps
+# them per agency and involvement type. `shown` is bound to the indexes of the spans the caller
+# may see; when it is all of them, the link's own span (which may reach back further) is given.
+_SHOWN_SPANS = ("[k IN range(0, size(coalesce(l.seen_types, [])) - 1) "
+                "WHERE l.seen_agencies[k] = $viewer OR NOT l.seen_types[k] IN coalesce($sensitive[l.seen_agencies[k]], [])]")
+
+
+def _seen(end: str, earlier: bool) -> str:
+    """The first or last date the caller may see, as an ISO string."""
+    pick = "<" if earlier else ">"
+    return (f"CASE WHEN size(shown) = size(coalesce(l.seen_types, [])) THEN toString(l.{end}_seen) "
+            f"ELSE toString(reduce(d = null, k IN shown | CASE WHEN d IS NULL OR l.seen_{end}[k] {pick} d "
+            f"THEN l.seen_{end}[k] ELSE d END)) END")
+
+
+_SEEN = f"first_seen: {_seen('first', True)}, last_seen: {_seen('last', False)}"
+
 # A person's parts, per role projection. Dates travel as ISO strings: the driver's own date
 # type costs more to decode than the rest of the row (``data.persons`` turns them back).
 _RECORDS_FULL = """
@@ -46,12 +63,13 @@ _INVOLVEMENTS_FULL = f"""
               .lead_name, .lead_role, .lead_team, .lead_phone, .lead_email}}
   }}"""
 
-_ADDRESSES_FULL = """
-  addresses: COLLECT {
+_ADDRESSES_FULL = f"""
+  addresses: COLLECT {{
     MATCH (p)-[l:LIVES_AT]->(a:Address)
-    RETURN {id: a.id, line_1: a.line_1, line_2: a.line_2, town: a.town, postcode: a.postcode,
-            outward: a.outward, uprn: a.uprn, first_seen: toString(l.first_seen), last_seen: toString(l.last_seen)}
-  }"""
+    WITH a, l, {_SHOWN_SPANS} AS shown
+    RETURN {{id: a.id, line_1: a.line_1, line_2: a.line_2, town: a.town, postcode: a.postcode,
+            outward: a.outward, uprn: a.uprn, {_SEEN}}}
+  }}"""
 
 _RECORDS_PSEUDONYMOUS = """
   records: COLLECT {
@@ -68,11 +86,12 @@ _INVOLVEMENTS_PSEUDONYMOUS = f"""
     RETURN i {{.id, .agency, {_SHOWN}}}
   }}"""
 
-_ADDRESSES_PSEUDONYMOUS = """
-  addresses: COLLECT {
+_ADDRESSES_PSEUDONYMOUS = f"""
+  addresses: COLLECT {{
     MATCH (p)-[l:LIVES_AT]->(a:Address)
-    RETURN {id: a.id, outward: a.outward, first_seen: toString(l.first_seen), last_seen: toString(l.last_seen)}
-  }"""
+    WITH a, l, {_SHOWN_SPANS} AS shown
+    RETURN {{id: a.id, outward: a.outward, {_SEEN}}}
+  }}"""
 
 
 def _persons(*parts: str) -> str:
@@ -109,11 +128,12 @@ RETURN pid,
   } AS similar
 """
 
-HOUSEHOLDS = """
+HOUSEHOLDS = f"""
 UNWIND $ids AS pid
-MATCH (p:Person {id: pid})-[:LIVES_AT]->(a:Address)<-[l:LIVES_AT]-(other:Person)
+MATCH (p:Person {{id: pid}})-[:LIVES_AT]->(a:Address)<-[l:LIVES_AT]-(other:Person)
 WHERE other <> p AND other.status <> 'merged'
-RETURN pid, collect({person_id: other.id, address_id: a.id, first_seen: l.first_seen, last_seen: l.last_seen}) AS members
+WITH pid, other, a, l, {_SHOWN_SPANS} AS shown
+RETURN pid, collect({{person_id: other.id, address_id: a.id, {_SEEN}}}) AS members
 """
 
 # Search: each source of candidates (names, exact keys, postcode) is one statement that also
@@ -185,7 +205,8 @@ RETURN a.id AS id, a.line_1 AS line_1, a.line_2 AS line_2, a.town AS town, a.pos
        a.outward AS outward, a.uprn AS uprn,
   COLLECT {{
     MATCH (p:Person)-[l:LIVES_AT]->(a) WHERE p.status <> 'merged'
-    RETURN {{person_id: p.id, first_seen: l.first_seen, last_seen: l.last_seen}}
+    WITH p, l, {_SHOWN_SPANS} AS shown
+    RETURN {{person_id: p.id, {_SEEN}}}
   }} AS residents,
   COLLECT {{
     MATCH (s:SourceRecord)-[:GAVE_ADDRESS]->(:SourceAddress)-[:RESOLVES_TO]->(a)

@@ -67,8 +67,13 @@ def _person_dates(row: dict[str, Any]) -> dict[str, Any]:
             record["dobs"] = [date.fromisoformat(d) for d in record["dobs"]]
     _involvement_dates(row)
     for address in row.get("addresses", ()):
-        address["first_seen"] = _day(address["first_seen"])
-        address["last_seen"] = _day(address["last_seen"])
+        _seen_dates(address)
+    return row
+
+
+def _seen_dates(row: dict[str, Any]) -> dict[str, Any]:
+    row["first_seen"] = _day(row["first_seen"])
+    row["last_seen"] = _day(row["last_seen"])
     return row
 
 
@@ -93,12 +98,18 @@ def lineage(graph: Graph, person_ids: Sequence[str]) -> dict[str, dict[str, Any]
     return found
 
 
-def households(graph: Graph, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
-    return {row["pid"]: row["members"] for row in rows(graph, cypher.HOUSEHOLDS, ids=list(ids))}
+def households(graph: Graph, ids: Sequence[str], params: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    return {row["pid"]: [_seen_dates(m) for m in row["members"]]
+            for row in rows(graph, cypher.HOUSEHOLDS, ids=list(ids), **params)}
 
 
 def addresses(graph: Graph, ids: Sequence[str], params: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    return {row["id"]: _involvement_dates(row) for row in rows(graph, cypher.ADDRESSES_FULL, ids=list(ids), **params)}
+    found = {}
+    for row in rows(graph, cypher.ADDRESSES_FULL, ids=list(ids), **params):
+        for resident in row["residents"]:
+            _seen_dates(resident)
+        found[row["id"]] = _involvement_dates(row)
+    return found
 
 
 def address_ids(graph: Graph, text: str, postcode: str | None, uprn: str | None, limit: int) -> list[str]:

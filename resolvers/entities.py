@@ -178,21 +178,26 @@ class AgencyInvolvements:
     involvements: list[Involvement]
 
 
-@strawberry.type(description="A person known at an address, with when.")
+# The dates come from the involvements that gave the address; another agency's sensitive one
+# does not date it for the caller (resolvers/cypher.py, `_SEEN`).
+_WHEN = " The dates leave out those of involvements whose dates the caller may not see."
+
+
+@strawberry.type(description="A person known at an address, with when." + _WHEN)
 class Resident:
     person: "Person"
     first_seen: Optional[date]
     last_seen: Optional[date]
 
 
-@strawberry.type(description="An address a person is known at, with when.")
+@strawberry.type(description="An address a person is known at, with when." + _WHEN)
 class PersonAddress:
     address: Address
     first_seen: Optional[date]
     last_seen: Optional[date]
 
 
-@strawberry.type(description="Someone else known at one of this person's addresses.")
+@strawberry.type(description="Someone else known at one of this person's addresses, with when." + _WHEN)
 class HouseholdMember:
     person: "Person"
     address: Address

@@ -27,7 +27,7 @@ def person_loader(ctx: RequestContext) -> DataLoader[str, dict[str, Any] | None]
 def household_loader(ctx: RequestContext) -> DataLoader[str, list[dict[str, Any]]]:
     if "household" not in ctx.loaders:
         async def load(ids: list[str]) -> list[list[dict[str, Any]]]:
-            found = await ctx.read(data.households, ctx.graph, ids)
+            found = await ctx.read(data.households, ctx.graph, ids, ctx.query_params())
             return [found.get(i, []) for i in ids]
 
         ctx.loaders["household"] = DataLoader(load, max_batch_size=MAX_BATCH)

@@ -24,6 +24,15 @@ from app.ingest.rows import CleanRow
 
 RECORD_LISTS = ("name_variants", "dobs", "nhs_numbers")
 Span = tuple[str | None, str | None]  # first and last seen, as ISO dates
+# A record-address link's dates per involvement type ('' for none): another agency's
+# sensitive type must not date the address for a caller it is hidden from.
+TypeSpans = dict[str, Span]
+
+
+@dataclass(frozen=True)
+class StoredLink:
+    span: Span  # every date the link was seen on, history included
+    by_type: TypeSpans
 
 
 def record_id(agency: str, source_person_id: str) -> str:
@@ -63,13 +72,21 @@ class ChunkDraft:
     involvements: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> properties to write
     involvements_unsaid: dict[str, frozenset[str]] = field(default_factory=dict)  # id -> properties to keep
     addresses: dict[str, dict[str, Any]] = field(default_factory=dict)
-    links: dict[tuple[str, str], Span] = field(default_factory=dict)
+    links: dict[tuple[str, str], TypeSpans] = field(default_factory=dict)
 
 
 def _span(*days: str | None) -> Span:
     """The first and last of ISO dates (which sort as the dates do)."""
     known = [d for d in days if d is not None]
     return (min(known), max(known)) if known else (None, None)
+
+
+def _widen(by_type: TypeSpans, involvement_type: str, seen: Span) -> None:
+    """Add dates to a type's span; a type seen without dates gets no span."""
+    if seen[0] is None:
+        return
+    before = by_type.get(involvement_type)
+    by_type[involvement_type] = _span(*seen, *before) if before else seen
 
 
 def fold(agency: str, rows: Iterable[CleanRow]) -> ChunkDraft:
@@ -95,9 +112,8 @@ def fold(agency: str, rows: Iterable[CleanRow]) -> ChunkDraft:
         if row.address:
             address_id = str(row.address["id"])
             draft.addresses.setdefault(address_id, row.address)
-            seen = _span(props["start"], props["last_contact"])
-            before = draft.links.get((rid, address_id))
-            draft.links[(rid, address_id)] = _span(*seen, *before) if before else seen
+            by_type = draft.links.setdefault((rid, address_id), {})
+            _widen(by_type, props.get("involvement_type") or "", _span(props["start"], props["last_contact"]))
     for record in draft.records.values():
         record.as_new = _record_props(record, None)
     return draft
@@ -157,7 +173,7 @@ def plan(
     draft: ChunkDraft,
     stored_records: dict[str, dict[str, Any]],
     stored_involvements: dict[str, dict[str, Any]],
-    stored_links: dict[tuple[str, str], Span],
+    stored_links: dict[tuple[str, str], StoredLink],
 ) -> ChunkWrites:
     """Compare a folded chunk with the stored graph (dates as ISO strings) and keep only
     real changes. The draft is left as it was, so a retried transaction can plan again."""
@@ -178,12 +194,17 @@ def plan(
         props = {**props, **{k: stored.get(k) for k in draft.involvements_unsaid.get(iid, ())}}
         if stored.get("retired") or any(props[k] != stored.get(k) for k in (*INVOLVEMENT_FIELDS, "record_id")):
             writes.changed_involvements.append(props)
-    for (rid, address_id), span in draft.links.items():
+    for (rid, address_id), by_type in draft.links.items():
         before = stored_links.get((rid, address_id))
-        merged = _span(*span, *before) if before else span
-        if before is None or merged != before:
-            writes.links.append({"record_id": rid, "address_id": address_id,
-                                 "first_seen": merged[0], "last_seen": merged[1]})
+        merged = dict(before.by_type) if before else {}
+        for involvement_type, seen in by_type.items():
+            _widen(merged, involvement_type, seen)
+        span = _span(*(before.span if before else ()), *(day for seen in merged.values() for day in seen))
+        if before is None or (span, merged) != (before.span, before.by_type):
+            types = sorted(merged)
+            writes.links.append({"record_id": rid, "address_id": address_id, "first_seen": span[0], "last_seen": span[1],
+                                 "span_types": types, "span_first": [merged[t][0] for t in types],
+                                 "span_last": [merged[t][1] for t in types]})
     linked = {link["address_id"] for link in writes.links}
     writes.addresses = [address for address_id, address in draft.addresses.items() if address_id in linked]
     return writes

@@ -8,7 +8,8 @@ CALL () {
   RETURN collect({
     id: s.id, name_variants: s.name_variants, dobs: [d IN coalesce(s.dobs, []) | toString(d)], nhs_numbers: s.nhs_numbers,
     sex: s.sex, retired: s.retired,
-    links: [(s)-[g:GAVE_ADDRESS]->(a:SourceAddress) | [a.id, toString(g.first_seen), toString(g.last_seen)]]
+    links: [(s)-[g:GAVE_ADDRESS]->(a:SourceAddress) | [a.id, toString(g.first_seen), toString(g.last_seen),
+            coalesce(g.span_types, []), [d IN coalesce(g.span_first, []) | toString(d)], [d IN coalesce(g.span_last, []) | toString(d)]]]
   }) AS records
 }
 CALL () {
@@ -56,7 +57,8 @@ MERGE_LINKS = """
 UNWIND $links AS l
 MATCH (s:SourceRecord {id: l.record_id}), (a:SourceAddress {id: l.address_id})
 MERGE (s)-[g:GAVE_ADDRESS]->(a)
-SET g.first_seen = date(l.first_seen), g.last_seen = date(l.last_seen)
+SET g.first_seen = date(l.first_seen), g.last_seen = date(l.last_seen),
+    g.span_types = l.span_types, g.span_first = [d IN l.span_first | date(d)], g.span_last = [d IN l.span_last | date(d)]
 SET s.needs_resolution = true
 """
 

@@ -17,7 +17,7 @@ import neo4j
 
 from app.db import Graph
 from app.ingest import cypher
-from app.ingest.changes import ChunkDraft, ChunkWrites, Span, plan
+from app.ingest.changes import ChunkDraft, ChunkWrites, StoredLink, plan
 
 
 @dataclass(frozen=True)
@@ -44,10 +44,10 @@ def _stored(tx: neo4j.ManagedTransaction, draft: ChunkDraft) -> tuple[dict, dict
         cypher.STORED_STATE, record_ids=list(draft.records), involvement_ids=list(draft.involvements)
     ).single(strict=True)
     records: dict[str, dict[str, Any]] = {}
-    links: dict[tuple[str, str], Span] = {}
+    links: dict[tuple[str, str], StoredLink] = {}
     for record in row["records"]:
-        for address_id, first_seen, last_seen in record.pop("links"):
-            links[(record["id"], address_id)] = (first_seen, last_seen)
+        for address_id, first_seen, last_seen, types, firsts, lasts in record.pop("links"):
+            links[(record["id"], address_id)] = StoredLink((first_seen, last_seen), dict(zip(types, zip(firsts, lasts))))
         records[record["id"]] = record
     return records, {i["id"]: i for i in row["involvements"]}, links
 

@@ -204,16 +204,33 @@ SET a.line_1 = best.line_1, a.line_2 = best.line_2, a.town = best.town, a.postco
     a.outward = best.outward, a.uprn = coalesce(uprns[0], ''), a.updated_at = datetime()
 """
 
-REBUILD_LIVES_AT = """
+# A person's dates at an address also per agency and involvement type (parallel lists, as a
+# property cannot hold maps), so that reads can leave out another agency's sensitive involvement.
+# Takes `links`, a list of {agency, g} for the GAVE_ADDRESS links behind one LIVES_AT.
+LIVES_AT_SEEN = """
+CALL (links) {
+  UNWIND links AS link
+  WITH link.agency AS agency, link.g AS g
+  UNWIND range(0, size(coalesce(g.span_types, [])) - 1) AS k
+  WITH agency, g.span_types[k] AS type, min(g.span_first[k]) AS first, max(g.span_last[k]) AS last
+  ORDER BY agency, type
+  RETURN {seen_agencies: collect(agency), seen_types: collect(type), seen_first: collect(first), seen_last: collect(last)} AS seen
+}
+"""
+
+REBUILD_LIVES_AT = f"""
 UNWIND $ids AS id
-MATCH (p:Person {id: id})
+MATCH (p:Person {{id: id}})
 OPTIONAL MATCH (p)-[old:LIVES_AT]->(:Address)
 DELETE old
 WITH DISTINCT p
 MATCH (p)<-[:RESOLVES_TO]-(s:SourceRecord)-[g:GAVE_ADDRESS]->(:SourceAddress)-[:RESOLVES_TO]->(a:Address)
 WHERE NOT s.retired
-WITH p, a, min(g.first_seen) AS first_seen, max(g.last_seen) AS last_seen, collect(DISTINCT s.agency) AS agencies
-CREATE (p)-[:LIVES_AT {first_seen: first_seen, last_seen: last_seen, agencies: agencies}]->(a)
+WITH p, a, min(g.first_seen) AS first_seen, max(g.last_seen) AS last_seen, collect(DISTINCT s.agency) AS agencies,
+     collect({{agency: s.agency, g: g}}) AS links
+{LIVES_AT_SEEN}
+CREATE (p)-[l:LIVES_AT {{first_seen: first_seen, last_seen: last_seen, agencies: agencies}}]->(a)
+SET l += seen
 """
 
 ALL_ACTIVE_PERSON_IDS = "MATCH (p:Person {status: 'active'}) RETURN p.id AS id"

@@ -1,6 +1,6 @@
 """A small resolved graph for API tests: rows ingested through the real pipeline, then the
-resolver's output (Person, Address, RESOLVES_TO, LIVES_AT, SIMILAR, MERGED_INTO) written by
-hand exactly as graph_schema/MODEL.md describes it.
+resolver's output (Person, Address, RESOLVES_TO, SIMILAR, MERGED_INTO) written by hand exactly
+as graph_schema/MODEL.md describes it, and LIVES_AT by the resolver's own statement.
 
 Household at 14 Park Road, Leeds LS6 2AB: William Smith (CSC, POLICE, NHS records) and his
 mother Sarah Smith (CSC, FIRE). P-old was merged into William's person. A second NHS record,
@@ -21,6 +21,7 @@ from app.audit.log import StoredEvent, query_events
 from app.auth.tokens import issue_token
 from app.db import Graph
 from app.ingest.pipeline import ingest_rows
+from app.resolution.store import rebuild_households
 from app.settings import Settings
 from app.web import create_app
 from resolvers import data
@@ -29,25 +30,25 @@ WILLIAM, SARAH, DENNIS, OLD, WILIAM_NHS = "P-william", "P-sarah", "P-dennis", "P
 PARK_ROAD, HIGH_STREET = "A-park", "A-high"
 SENSITIVE = {"POLICE": ("Domestic abuse incident",)}
 
-_PARK = {"address_line_1": "14 Park Road", "town": "Leeds", "postcode": "ls62ab", "uprn": "100000000014"}
+PARK_ROAD_FIELDS = {"address_line_1": "14 Park Road", "town": "Leeds", "postcode": "ls62ab", "uprn": "100000000014"}
 _HIGH = {"address_line_1": "3 High Street", "town": "Bradford", "postcode": "BD1 1AA"}
 
 ROWS: dict[str, list[dict[str, str]]] = {
     "CSC": [
         {"source_person_id": "c1", "involvement_id": "inv-c1", "given_name": "William", "family_name": "Smith",
-         "date_of_birth": "2012-03-04", "sex": "M", "nhs_number": "943 476 5919", **_PARK,
+         "date_of_birth": "2012-03-04", "sex": "M", "nhs_number": "943 476 5919", **PARK_ROAD_FIELDS,
          "involvement_type": "Child Protection Plan", "involvement_start": "2024-01-10", "last_contact": "2025-10-01",
          "status": "open", "lead_name": "Jane Doe", "lead_role": "Social worker", "lead_team": "Leeds North",
          "lead_phone": "0113 496 0001", "lead_email": "jane.doe@csc.example"},
         {"source_person_id": "c2", "involvement_id": "inv-c2", "given_name": "Sarah", "family_name": "Smith",
-         "date_of_birth": "1985-07-21", "sex": "F", **_PARK,
+         "date_of_birth": "1985-07-21", "sex": "F", **PARK_ROAD_FIELDS,
          "involvement_type": "Child in Need", "involvement_start": "2023-05-01", "last_contact": "2024-02-01",
          "status": "closed", "lead_name": "Jane Doe", "lead_role": "Social worker", "lead_team": "Leeds North",
          "lead_phone": "0113 496 0001", "lead_email": "jane.doe@csc.example"},
     ],
     "POLICE": [
         {"source_person_id": "p1", "involvement_id": "inv-p1", "given_name": "Billy", "family_name": "Smith",
-         "date_of_birth": "2012-03-04", "sex": "M", **_PARK,
+         "date_of_birth": "2012-03-04", "sex": "M", **PARK_ROAD_FIELDS,
          "involvement_type": "Domestic abuse incident", "involvement_start": "2025-09-20",
          "last_contact": "2025-09-21", "status": "open", "lead_name": "DC Robin Brown", "lead_role": "Detective",
          "lead_team": "Safeguarding Hub", "lead_phone": "0113 496 0999", "lead_email": "robin.brown@police.example"},
@@ -58,7 +59,7 @@ ROWS: dict[str, list[dict[str, str]]] = {
     ],
     "NHS": [
         {"source_person_id": "n1", "involvement_id": "inv-n1", "given_name": "William", "family_name": "Smith",
-         "date_of_birth": "2012-03-04", "nhs_number": "9434765919", **_PARK,
+         "date_of_birth": "2012-03-04", "nhs_number": "9434765919", **PARK_ROAD_FIELDS,
          "involvement_type": "A&E attendance", "involvement_start": "2025-06-01", "last_contact": "2025-06-01",
          "status": "closed", "lead_name": "Nurse Kim Lee", "lead_email": "kim.lee@nhs.example"},
         {"source_person_id": "n2", "involvement_id": "inv-n2", "given_name": "Wiliam", "family_name": "Smyth",
@@ -67,7 +68,7 @@ ROWS: dict[str, list[dict[str, str]]] = {
     ],
     "FIRE": [
         {"source_person_id": "f1", "involvement_id": "inv-f1", "given_name": "Sarah", "family_name": "Smith",
-         "date_of_birth": "21/07/1985", **_PARK, "involvement_type": "Home fire safety visit",
+         "date_of_birth": "21/07/1985", **PARK_ROAD_FIELDS, "involvement_type": "Home fire safety visit",
          "involvement_start": "2025-03-03", "last_contact": "2025-03-03", "status": "closed",
          "lead_name": "Watch Manager Sam Hill", "lead_phone": "0113 496 0500"},
     ],
@@ -112,12 +113,6 @@ CREATE (a:Address {id: $id, line_1: first.line_1, line_2: first.line_2, town: fi
 FOREACH (sa IN parts | CREATE (sa)-[:RESOLVES_TO]->(a) SET sa.needs_resolution = false)
 """
 
-_LIVES_AT = """
-MATCH (p:Person)<-[:RESOLVES_TO]-(s:SourceRecord)-[g:GAVE_ADDRESS]->(:SourceAddress)-[:RESOLVES_TO]->(a:Address)
-WITH p, a, min(g.first_seen) AS first_seen, max(g.last_seen) AS last_seen, collect(DISTINCT s.agency) AS agencies
-CREATE (p)-[:LIVES_AT {first_seen: first_seen, last_seen: last_seen, agencies: agencies}]->(a)
-"""
-
 _MERGED = """
 MATCH (survivor:Person {id: $survivor})
 CREATE (old:Person {id: $old, status: 'merged', superseded_by: $survivor, record_count: 0, created_at: datetime()})
@@ -149,7 +144,7 @@ def build(graph: Graph, settings: Settings) -> None:
     graph.run(_PERSONS, people=[{"id": pid, "records": records} for pid, records in PEOPLE.items()])
     for address_id, line_1 in ADDRESSES.items():
         graph.run(_ADDRESS, id=address_id, line_1=line_1)
-    graph.run(_LIVES_AT)
+    rebuild_households(graph, PEOPLE)
     graph.run(_MERGED, survivor=WILLIAM, old=OLD)
     graph.run(_SIMILAR, edges=SIMILAR_EDGES, explanation=EXPLANATION)
 

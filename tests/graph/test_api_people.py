@@ -4,7 +4,8 @@ lineage and match explanation; superseded ids; sensitive types; addresses; trave
 from __future__ import annotations
 
 from app.ingest.pipeline import ingest_rows
-from tests.graph.api_fixtures import OLD, PARK_ROAD, SARAH, WILLIAM, Api, api, api_settings, errors_at  # noqa: F401
+from app.resolution.store import rebuild_households
+from tests.graph.api_fixtures import OLD, PARK_ROAD, PARK_ROAD_FIELDS, SARAH, WILLIAM, Api, api, api_settings, errors_at  # noqa: F401
 
 PERSON = """
 query($id: ID!) {
@@ -71,6 +72,35 @@ def test_another_agency_cannot_date_a_sensitive_involvement_through_multi_agency
     listed = {role_agency: [e["node"]["id"] for e in api.gql(query, agency=role_agency)["data"]["multiAgencyPeople"]["edges"]]
               for role_agency in ("CSC", "POLICE")}
     assert listed == {"CSC": [], "POLICE": [WILLIAM]}
+
+
+def test_another_agency_cannot_date_a_sensitive_involvement_through_address_dates(api: Api) -> None:
+    """A later sensitive POLICE row at Park Road would otherwise move William's last date there
+    to its own, for every caller, in his addresses, his mother's household and the residents."""
+    later = {"source_person_id": "p1", "involvement_id": "inv-p1b", "given_name": "Billy", "family_name": "Smith",
+             **PARK_ROAD_FIELDS, "involvement_type": "Domestic abuse incident", "involvement_start": "2026-01-01"}
+    assert ingest_rows(api.graph, api.settings.state_dir, "POLICE", [later]).rows_landed == 1
+    rebuild_households(api.graph, [WILLIAM, SARAH])
+    query = """query($w: ID!, $s: ID!, $a: ID!) {
+      william: person(id: $w) { addresses { firstSeen lastSeen } }
+      sarah: person(id: $s) { household { person { id } firstSeen lastSeen } }
+      address(id: $a) { residents { person { id } firstSeen lastSeen } } }"""
+    ids = {"w": WILLIAM, "s": SARAH, "a": PARK_ROAD}
+
+    def william_dates(**caller: str) -> list[tuple[str, str]]:
+        body = api.gql(query, ids, **caller)
+        assert "errors" not in body, body
+        found = body["data"]
+        return [(row["firstSeen"], row["lastSeen"]) for row in (
+            *found["william"]["addresses"],
+            *(m for m in found["sarah"]["household"] if m["person"]["id"] == WILLIAM),
+            *(r for r in found["address"]["residents"] if r["person"]["id"] == WILLIAM))]
+
+    assert william_dates(agency="CSC") == [("2024-01-10", "2025-10-01")] * 3
+    assert william_dates(agency="POLICE") == [("2024-01-10", "2026-01-01")] * 3
+    analyst = api.gql('query { multiAgencyPeople(minAgencies: 3, since: "2025-01-01") { edges { node { addresses { lastSeen } } } } }',
+                      role="analyst")
+    assert analyst["data"]["multiAgencyPeople"]["edges"] == [{"node": {"addresses": [{"lastSeen": "2025-10-01"}]}}]
 
 
 def test_superseded_id_resolves_to_the_survivor(api: Api) -> None:

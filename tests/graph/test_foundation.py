@@ -25,6 +25,7 @@ from app.settings import Settings
 from app.web import create_app
 from graph_schema.migrations import CODE_VERSION, SchemaTooNewError, graph_version, migrate
 from tests.conftest import free_port, start_test_server
+from tests.graph.api_fixtures import build, settings_for_api
 
 
 def schema_names(graph: Graph) -> set[str]:
@@ -46,10 +47,31 @@ def test_the_search_vocabulary_migration_fills_it_from_records_already_held(grap
     graph.run("MATCH (t:NameToken) DELETE t")  # as a graph loaded before the vocabulary was kept
     graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = 4")
     try:
-        assert [m.version for m in migrate(graph)] == [5]
+        assert [m.version for m in migrate(graph)] == [5, 6]
     finally:
         graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = $v", v=CODE_VERSION)
     assert sorted(row["text"] for row in graph.run("MATCH (t:NameToken) RETURN t.text AS text")) == ["amy", "jones"]
+
+
+def test_the_address_dates_migration_gives_what_ingestion_keeps(graph: Graph, settings: Settings) -> None:
+    """Each fixture record has one involvement per address, so the dates a type's involvements
+    give are exactly what ingestion and the resolver keep per type."""
+    build(graph, settings_for_api(settings))
+    spans = ("MATCH (s)-[g:GAVE_ADDRESS]->(a) RETURN s.id AS s, a.id AS a, g.span_types AS types, "
+             "[d IN g.span_first | toString(d)] AS first, [d IN g.span_last | toString(d)] AS last ORDER BY s, a")
+    seen = ("MATCH (p)-[l:LIVES_AT]->(a) RETURN p.id AS p, a.id AS a, l.seen_agencies AS agencies, l.seen_types AS types, "
+            "[d IN l.seen_first | toString(d)] AS first, [d IN l.seen_last | toString(d)] AS last ORDER BY p, a")
+    kept = graph.run(spans), graph.run(seen)
+    assert ["POLICE", "Domestic abuse incident"] in [[agency, t] for row in kept[1]
+                                                     for agency, t in zip(row["agencies"], row["types"])]
+    graph.run("MATCH ()-[g:GAVE_ADDRESS]->() REMOVE g.span_types, g.span_first, g.span_last")
+    graph.run("MATCH ()-[l:LIVES_AT]->() REMOVE l.seen_agencies, l.seen_types, l.seen_first, l.seen_last")
+    graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = 5")
+    try:
+        assert [m.version for m in migrate(graph)] == [6]
+    finally:
+        graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = $v", v=CODE_VERSION)
+    assert (graph.run(spans), graph.run(seen)) == kept
 
 
 def test_newer_schema_is_refused(graph: Graph, settings: Settings) -> None:
