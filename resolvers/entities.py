@@ -83,8 +83,11 @@ def _latest(rows: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
 class AgencySummary:
     agency: str
     involvement_count: int
-    open_involvements: int
-    last_intervention: Optional[date]
+    open_involvements: Optional[int] = strawberry.field(
+        description="Null when one of the agency's involvements is sensitive and hidden from the caller: "
+                    "whether it is open is not shown.")
+    last_intervention: Optional[date] = strawberry.field(
+        description="The latest date among the involvements whose dates the caller may see.")
     latest: strawberry.Private[dict[str, Any]]
 
     @strawberry.field
@@ -103,7 +106,8 @@ def agency_summaries(involvements: list[dict[str, Any]]) -> list[AgencySummary]:
         latest = _latest(rows) or {}
         last = latest.get("last_contact") or latest.get("start")
         result.append(AgencySummary(agency=agency, involvement_count=len(rows), latest=latest, last_intervention=last,
-                                     open_involvements=sum(r.get("status") == "open" for r in rows)))
+                                     open_involvements=None if any(r.get("sensitive") for r in rows)
+                                     else sum(r.get("status") == "open" for r in rows)))
     return result
 
 

@@ -52,11 +52,16 @@ def test_sensitive_type_shows_only_as_known_to_with_contact(api: Api) -> None:
     shown = next(i for i in police if i["agency"] == "POLICE")
     assert shown["type"] == "known to POLICE" and shown["sensitive"] is True
     assert (shown["start"], shown["lastContact"], shown["status"]) == (None, None, None)
+    summary = {s["agency"]: s for s in api.gql(PERSON, {"id": WILLIAM})["data"]["person"]["agencySummary"]}
+    assert (summary["POLICE"]["involvementCount"], summary["POLICE"]["openInvolvements"]) == (1, None)
+    assert summary["CSC"]["openInvolvements"] == 1
     assert shown["leadWorker"]["phone"] == "0113 496 0999"
     assert "Domestic abuse" not in str(api.post(PERSON, {"id": WILLIAM}).text)
     own = api.gql(PERSON, {"id": WILLIAM}, agency="POLICE")["data"]["person"]["involvements"]
     police_own = next(i for i in own if i["agency"] == "POLICE")
     assert police_own["type"] == "Domestic abuse incident" and police_own["start"] and police_own["status"]
+    own_summary = api.gql(PERSON, {"id": WILLIAM}, agency="POLICE")["data"]["person"]["agencySummary"]
+    assert next(s for s in own_summary if s["agency"] == "POLICE")["openInvolvements"] == 1
     at_address = api.gql('query { address(id: "A-park") { involvements { agency involvements { type start status } } } }')
     police_there = next(a for a in at_address["data"]["address"]["involvements"] if a["agency"] == "POLICE")
     assert police_there["involvements"] == [{"type": "known to POLICE", "start": None, "status": None}]
