@@ -41,6 +41,8 @@ def build_query(name: str | None, date_of_birth: str | None, postcode: str | Non
         nhs = norm.normalise_nhs_number(nhs_number) if nhs_number else None
     except norm.InvalidValue as error:
         raise InvalidSearch(f"nhsNumber: {error}") from error
+    if nhs and norm.is_placeholder_nhs_number(nhs):
+        raise InvalidSearch("nhsNumber: one repeated digit is a placeholder, not a person's number")
     try:
         code = norm.normalise_postcode(postcode) if postcode else None
     except norm.InvalidValue as error:

@@ -19,13 +19,13 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 
 from matching.normalise import given_name_root, phonetic_key
-from matching.records import MatchRecord, usable_dobs
+from matching.records import MatchRecord, usable_dobs, usable_nhs_numbers
 
 MAX_BLOCK = 300
 
 
 def blocking_keys(record: MatchRecord) -> set[str]:
-    keys: set[str] = {f"nhs:{n}" for n in record.nhs_numbers}
+    keys: set[str] = {f"nhs:{n}" for n in usable_nhs_numbers(record)}
     dobs = usable_dobs(record)
     postcodes = {a.postcode for a in record.addresses if a.postcode}
     uprns = {a.uprn for a in record.addresses if a.uprn}

@@ -25,7 +25,7 @@ from rapidfuzz.distance import Levenshtein
 
 from matching.compare import SIMILAR, similarity
 from matching.normalise import given_name_roots
-from matching.records import MatchRecord, usable_dobs
+from matching.records import MatchRecord, usable_dobs, usable_nhs_numbers
 
 DOB_GAP_DAYS = 730
 MAX_GUARDED_COMPONENT = 400
@@ -94,7 +94,8 @@ def _year_digits_swapped(x: date, y: date) -> bool:
 
 def conflict(a: MatchRecord, b: MatchRecord) -> bool:
     """Two records that cannot be one person whatever links them."""
-    if a.nhs_numbers and b.nhs_numbers and not set(a.nhs_numbers) & set(b.nhs_numbers):
+    nhs_a, nhs_b = usable_nhs_numbers(a), usable_nhs_numbers(b)
+    if nhs_a and nhs_b and not set(nhs_a) & set(nhs_b):
         return True
     dobs_a, dobs_b = usable_dobs(a), usable_dobs(b)
     if dobs_a and dobs_b and all(abs((x - y).days) > DOB_GAP_DAYS and not _year_digits_swapped(x, y)
@@ -134,7 +135,7 @@ def names_no_one(record: MatchRecord) -> bool:
     none of its links is ever corroborated (pipeline._corroborated); it can only be
     attached (``_attach``).
     """
-    return not record.nhs_numbers and not usable_dobs(record) and not any(n.given for n in record.names)
+    return not usable_nhs_numbers(record) and not usable_dobs(record) and not any(n.given for n in record.names)
 
 
 def _sexes_differ(a: MatchRecord, b: MatchRecord) -> bool:

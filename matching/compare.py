@@ -16,7 +16,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
 from matching.normalise import given_name_roots
-from matching.records import MatchRecord, usable_dobs
+from matching.records import MatchRecord, usable_dobs, usable_nhs_numbers
 
 MAX_VARIANTS = 6
 CLOSE = 0.92  # Jaro-Winkler similarity of a name one slip away ("close")
@@ -120,7 +120,7 @@ class RecordFeatures:
     def build(cls, records: Sequence[MatchRecord]) -> "RecordFeatures":
         names = _Table([[(n.given.split()[0] if n.given else "", n.family) for n in r.names] for r in records], 2)
         dobs = _Table([[(d.toordinal(), d.year, d.month, d.day) for d in usable_dobs(r)] for r in records], 4)
-        nhs = _Table([[(n,) for n in r.nhs_numbers] for r in records], 1)
+        nhs = _Table([[(n,) for n in usable_nhs_numbers(r)] for r in records], 1)
         addresses = _Table(
             [[(a.postcode, a.postcode.split(" ")[0] if a.postcode else "", a.postcode[:-2] if a.postcode else "",
                a.uprn, a.number, a.street, a.flat) for a in r.addresses] for r in records], 7)

@@ -163,11 +163,7 @@ def nhs_check_digit(first_nine: str) -> int | None:
 
 
 def normalise_nhs_number(raw: str | None) -> str | None:
-    """The ten digits of a valid NHS number.
-
-    Ten equal digits (0000000000, 9999999999) pass Modulus 11 but are placeholders typed
-    when the number is unknown; kept, they would make strangers share an identifier.
-    """
+    """The ten digits of a valid NHS number (placeholders included: see ``is_placeholder_nhs_number``)."""
     text = _NHS_SEPARATORS.sub("", raw or "")
     if not text:
         return None
@@ -175,9 +171,13 @@ def normalise_nhs_number(raw: str | None) -> str | None:
         raise InvalidValue("an NHS number has 10 digits")
     if nhs_check_digit(text[:9]) != int(text[9]):
         raise InvalidValue("the NHS number fails the Modulus 11 check")
-    if len(set(text)) == 1:
-        raise InvalidValue("the NHS number is a placeholder of one repeated digit")
     return text
+
+
+def is_placeholder_nhs_number(number: str) -> bool:
+    """Ten equal digits (0000000000, 9999999999) pass Modulus 11 but are typed when the number
+    is unknown: compared, they would make strangers share an identifier."""
+    return len(set(number)) == 1
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from matching.normalise import is_placeholder_nhs_number
+
 
 @dataclass(frozen=True)
 class NameVariant:
@@ -45,3 +47,8 @@ PLACEHOLDER_DOBS = frozenset({date(1900, 1, 1), date(1901, 1, 1), date(1800, 1, 
 def usable_dobs(record: MatchRecord) -> tuple[date, ...]:
     """Dates of birth worth comparing: placeholders some systems write are treated as missing."""
     return tuple(d for d in record.dobs if d not in PLACEHOLDER_DOBS)
+
+
+def usable_nhs_numbers(record: MatchRecord) -> tuple[str, ...]:
+    """NHS numbers worth comparing: a placeholder is stored as the agency sent it, never compared."""
+    return tuple(n for n in record.nhs_numbers if not is_placeholder_nhs_number(n))

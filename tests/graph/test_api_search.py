@@ -87,6 +87,8 @@ def test_bad_or_empty_input_is_a_clear_error_without_echoing_it(api: Api) -> Non
     assert errors_at(body)["searchPeople"].startswith("dateOfBirth")
     assert "not-a-date-123" not in str(body)
     assert "give at least one" in errors_at(api.gql(SEARCH, {}))["searchPeople"]
+    placeholder = errors_at(api.gql(SEARCH, {"nhs": "111 111 1111"}))["searchPeople"]
+    assert placeholder == "nhsNumber: one repeated digit is a placeholder, not a person's number"
 
 
 def test_tokens_too_long_for_a_name_are_not_searched(api: Api) -> None:

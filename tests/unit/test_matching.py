@@ -43,6 +43,7 @@ ROBERT = rec("A:1", "robert", "smith", date(1980, 3, 4), "9434765919", "LS6 2AB"
         (rec("B:1", "robert", "smith", date(1980, 9, 9)), {"dob": "same year"}),
         (rec("B:1", "robert", "smith", date(1900, 1, 1)), {"dob": "missing"}),
         (rec("B:1", "robert", "smith", nhs="4010232137"), {"nhs": "different"}),
+        (rec("B:1", "robert", "smith", nhs="0000000000"), {"nhs": "missing"}),  # a placeholder
         (rec("B:1", "jane", "doe", postcode="LS6 2AB", number="14", street="park road"),
          {"given": "different", "address": "exact or UPRN"}),
         (rec("B:1", "x", "y", postcode="LS6 2AD"), {"address": "sector or street"}),
@@ -236,6 +237,16 @@ def test_a_house_number_and_street_block_records_that_carry_no_postcode() -> Non
     c = rec("C:1", "ann", "lee", street="park road", number="16")
     found = candidate_pairs([a, b, c])
     assert list(zip(found.left.tolist(), found.right.tolist())) == [(0, 1)]
+
+
+def test_a_placeholder_nhs_number_neither_links_strangers_nor_parts_a_person() -> None:
+    from matching.blocking import blocking_keys
+    from matching.cluster import conflict
+
+    strangers = rec("A:1", "ann", "lee", nhs="1111111111"), rec("B:1", "tom", "ray", nhs="1111111111")
+    assert level_names(*strangers)["nhs"] == "missing"
+    assert not any(key.startswith("nhs:") for key in blocking_keys(strangers[0]))
+    assert not conflict(ROBERT, rec("B:1", "robert", "smith", date(1980, 3, 4), "1111111111"))
 
 
 def test_a_part_scored_with_its_population_scores_as_the_whole_does() -> None:

@@ -245,10 +245,11 @@ def test_nhs_numbers_of_the_wrong_form(raw: str) -> None:
 
 
 @pytest.mark.parametrize("digit", "0123456789")
-def test_placeholder_nhs_numbers_are_refused(digit: str) -> None:
-    # Every ten-equal-digit number passes Modulus 11, so only this rule stops them.
-    with pytest.raises(n.InvalidValue, match="placeholder"):
-        n.normalise_nhs_number(digit * 10)
+def test_placeholder_nhs_numbers_pass_modulus_11_and_are_told_apart(digit: str) -> None:
+    # Every ten-equal-digit number passes Modulus 11: the contract keeps it, matching must not use it.
+    assert n.normalise_nhs_number(digit * 10) == digit * 10
+    assert n.is_placeholder_nhs_number(digit * 10)
+    assert not n.is_placeholder_nhs_number("9434765919")
 
 
 def test_a_check_digit_of_ten_is_never_valid() -> None:
