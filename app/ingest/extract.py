@@ -14,7 +14,7 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator, Mapping
 
 from app.ingest.contract import ID_COLUMN, KNOWN, ExtractRefused, Header, canonical_column, read_header
 
@@ -52,6 +52,17 @@ class ExtractInfo:
     lines: int
     unknown_columns: tuple[str, ...]
     unnamed_columns: tuple[int, ...] = ()  # 1-based numbers of CSV columns with a blank name
+    unnamed_key_line: int | None = None  # first JSON line with a blank key
+
+
+@dataclass(frozen=True)
+class Keys:
+    """What a JSON Lines file's keys (or an API call's) tell, as a CSV header would: the
+    unknown names, and the first line holding a key with a blank name, since a JSON object's
+    keys have no column number to give."""
+
+    unknown: tuple[str, ...]
+    unnamed_line: int | None
 
 
 def inspect(path: Path) -> ExtractInfo:
@@ -80,13 +91,13 @@ def inspect(path: Path) -> ExtractInfo:
     if not text.strip():
         raise ExtractRefused("the file is empty")
     if _is_jsonl(text):
-        fmt, unknown, unnamed = "jsonl", _jsonl_unknown_columns(path), ()
-    else:
-        header = _csv_header(text)
-        fmt, unknown, unnamed = "csv", header.unknown, header.unnamed
-        _check_csv_rows(path)
-    return ExtractInfo(path=path, format=fmt, content_hash=digest.hexdigest(), lines=lines, unknown_columns=unknown,
-                       unnamed_columns=unnamed)
+        keys = read_keys(_jsonl_objects(path), f"no line of the file has a '{ID_COLUMN}' field")
+        return ExtractInfo(path=path, format="jsonl", content_hash=digest.hexdigest(), lines=lines,
+                           unknown_columns=keys.unknown, unnamed_key_line=keys.unnamed_line)
+    header = _csv_header(text)
+    _check_csv_rows(path)
+    return ExtractInfo(path=path, format="csv", content_hash=digest.hexdigest(), lines=lines,
+                       unknown_columns=header.unknown, unnamed_columns=header.unnamed)
 
 
 def _is_jsonl(text: str) -> bool:
@@ -155,25 +166,31 @@ def _check_csv_rows(path: Path) -> None:
                 done += reader.line_num
 
 
-def _jsonl_unknown_columns(path: Path) -> tuple[str, ...]:
-    """JSON Lines has no header: the union of keys plays its part."""
+def read_keys(objects: Iterable[tuple[int, object]], refusal: str) -> Keys:
+    """JSON Lines has no header: the union of keys plays its part, so each unknown or blank
+    name is warned about once per file, not per line. Refused (``refusal``) when no object
+    has the id field."""
     keys: dict[str, None] = {}
-    for row in _jsonl_objects(path):
-        if isinstance(row, dict):
-            keys.update(dict.fromkeys(canonical_column(str(k)) for k in row))
+    unnamed_line: int | None = None
+    for line, obj in objects:
+        if isinstance(obj, Mapping):
+            names = dict.fromkeys(canonical_column(str(k)) for k in obj)
+            if unnamed_line is None and "" in names:
+                unnamed_line = line
+            keys.update(names)
     if ID_COLUMN not in keys:
-        raise ExtractRefused(f"no line of the file has a '{ID_COLUMN}' field")
-    return read_header(list(keys)).unknown
+        raise ExtractRefused(refusal)
+    return Keys(unknown=read_header(list(keys)).unknown, unnamed_line=unnamed_line)
 
 
-def _jsonl_objects(path: Path) -> Iterator[object]:
+def _jsonl_objects(path: Path) -> Iterator[tuple[int, object]]:
     with path.open("r", encoding="utf-8-sig", newline="") as handle:
-        for text in handle:
+        for line, text in enumerate(handle, start=1):
             if text.strip():
                 try:
-                    yield json.loads(text)
+                    yield line, json.loads(text)
                 except json.JSONDecodeError:
-                    yield None
+                    yield line, None
 
 
 def rows(info: ExtractInfo) -> Iterator[SourceRow]:

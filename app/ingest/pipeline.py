@@ -19,8 +19,8 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 from app.db import Graph
 from app.ingest import cypher
 from app.ingest.changes import fold, record_id
-from app.ingest.contract import ID_COLUMN, MODES, ExtractRefused, canonical_column, read_header
-from app.ingest.extract import SourceRow, fields_from_mapping, inspect, rows
+from app.ingest.contract import ID_COLUMN, MODES, ExtractRefused
+from app.ingest.extract import SourceRow, fields_from_mapping, inspect, read_keys, rows
 from app.ingest.report import BatchReport
 from app.ingest.rows import CleanRow, Problem, clean
 from app.ingest.writer import BatchContext, ChunkWriter
@@ -52,6 +52,7 @@ class IngestSummary:
     involvements_kept: int = 0
     unknown_columns: list[str] = field(default_factory=list)
     unnamed_columns: list[int] = field(default_factory=list)
+    unnamed_key_line: int | None = None  # JSON Lines and API rows: the first line with a blank key
     unchanged_since_batch: str | None = None
     rejects_file: str = ""
     warnings_file: str = ""
@@ -110,9 +111,9 @@ def ingest_file(
     code = check_source(agency, mode)
     _check_schema(graph)
     info = inspect(path)
-    _log_ignored(code, info.unknown_columns, info.unnamed_columns)
     summary = IngestSummary(None, code, mode, info.content_hash, unknown_columns=list(info.unknown_columns),
-                            unnamed_columns=list(info.unnamed_columns))
+                            unnamed_columns=list(info.unnamed_columns), unnamed_key_line=info.unnamed_key_line)
+    _log_ignored(summary)
     return _ingest(graph, state_dir, summary, path.name, rows(info), progress, keep_problems=0)
 
 
@@ -123,22 +124,23 @@ def ingest_rows(
     n-th row), so the report is the CLI's; problems come back in the summary."""
     code = check_source(agency, mode)
     _check_schema(graph)
+    keys = read_keys(enumerate(records, start=1), f"no row has a '{ID_COLUMN}' field")
     source_rows = [_request_row(i, r) for i, r in enumerate(records, start=1)]
-    if not any(ID_COLUMN in row.fields for row in source_rows):
-        raise ExtractRefused(f"no row has a '{ID_COLUMN}' field")
-    keys = dict.fromkeys(canonical_column(str(k)) for r in records if isinstance(r, Mapping) for k in r)
-    unknown = read_header(list(keys)).unknown
-    _log_ignored(code, unknown, ())
     content_hash = hashlib.sha256(json.dumps([r.fields for r in source_rows], sort_keys=True).encode()).hexdigest()
-    summary = IngestSummary(None, code, mode, content_hash, unknown_columns=list(unknown))
+    summary = IngestSummary(None, code, mode, content_hash, unknown_columns=list(keys.unknown),
+                            unnamed_key_line=keys.unnamed_line)
+    _log_ignored(summary)
     return _ingest(graph, state_dir, summary, "api", iter(source_rows), None, keep_problems=1000)
 
 
-def _log_ignored(code: str, unknown: Sequence[str], unnamed: Sequence[int]) -> None:
+def _log_ignored(summary: IngestSummary) -> None:
     """Counted, never named, in the server's log: a column name is the sender's text, which may
-    hold personal data or a line break that forges a log line. The caller's report names them."""
-    if unknown or unnamed:
-        log.warning("ingest %s: %d unknown and %d unnamed columns ignored", code, len(unknown), len(unnamed))
+    hold personal data or a line break that forges a log line. The caller's report names them.
+    JSON's blank keys count as one unnamed column, as its union of keys is its header."""
+    unnamed = len(summary.unnamed_columns) + (summary.unnamed_key_line is not None)
+    if summary.unknown_columns or unnamed:
+        log.warning("ingest %s: %d unknown and %d unnamed columns ignored", summary.source,
+                    len(summary.unknown_columns), unnamed)
 
 
 def _request_row(line: int, record: object) -> SourceRow:
@@ -308,6 +310,9 @@ def summary_lines(summary: IngestSummary) -> Iterable[str]:
         yield f"warning: unknown column ignored: {name}"
     for number in summary.unnamed_columns:
         yield f"warning: column {number} has no name; its values are ignored"
+    if summary.unnamed_key_line is not None:
+        yield (f"warning: line {summary.unnamed_key_line} has a field with no name; "
+               "fields with no name are ignored on every line")
     if summary.rows_rejected:
         yield f"rejected rows kept in {summary.rejects_file}"
     if summary.fields_dropped:

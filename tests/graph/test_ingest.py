@@ -268,6 +268,18 @@ def test_the_server_log_counts_unknown_columns_without_naming_them(graph: Graph,
     assert "1 unknown and 0 unnamed columns ignored" in caplog.text
 
 
+def test_rows_with_blank_keys_are_warned_about_once_and_logged_as_a_count(graph: Graph, tmp_path: Path,
+                                                                         caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    rows: list[object] = [{"source_person_id": "P1", "given_name": "Amy"},
+                          {"source_person_id": "P2", "given_name": "Bo", " ": "Ann Smith"},
+                          {"source_person_id": "P3", "given_name": "Cy", "": "Ann Smith"}]
+    summary = ingest_rows(graph, tmp_path, "CSC", rows)
+    assert (summary.rows_landed, summary.unnamed_key_line, summary.problems) == (3, 2, [])
+    assert "Ann Smith" not in caplog.text
+    assert "0 unknown and 1 unnamed columns ignored" in caplog.text
+
+
 def test_a_delta_row_keeps_what_it_does_not_say_about_an_involvement(graph: Graph, tmp_path: Path) -> None:
     """A column the file lacks, or a value dropped as invalid, leaves the stored value alone; a
     value the row does give, empty included, replaces it."""

@@ -61,6 +61,22 @@ def test_a_column_with_a_blank_name_is_warned_about_like_an_unknown_one(tmp_path
     assert warnings == ["warning: unknown column ignored: notes", "warning: column 4 has no name; its values are ignored"]
 
 
+def test_a_json_key_with_a_blank_name_is_warned_about_once_by_its_first_line(tmp_path: Path) -> None:
+    """A JSON object's keys have no column number, so the warning gives the first line with one."""
+    text = ('{"source_person_id":"P1","given_name":"Amy"}\n'
+            '{"source_person_id":"P2","given_name":"Bo","":"x"}\n'
+            '{"source_person_id":"P3","given_name":"Cy","  ":"y","notes":"z"}\n')
+    info = inspect(write(tmp_path, text))
+    assert (info.unknown_columns, info.unnamed_columns, info.unnamed_key_line) == (("notes",), (), 2)
+    assert [r.fields for r in rows(info)][1:] == [{"source_person_id": "P2", "given_name": "Bo"},
+                                                  {"source_person_id": "P3", "given_name": "Cy"}]
+    summary = IngestSummary(None, "CSC", "delta", "", unknown_columns=list(info.unknown_columns),
+                            unnamed_key_line=info.unnamed_key_line)
+    assert [line for line in summary_lines(summary) if line.startswith("warning")] == [
+        "warning: unknown column ignored: notes",
+        "warning: line 2 has a field with no name; fields with no name are ignored on every line"]
+
+
 def test_blank_lines_before_the_header_are_skipped_and_lines_keep_their_numbers(tmp_path: Path) -> None:
     info = inspect(write(tmp_path, "\n \nsource_person_id,given_name\nP1,Amy\n"))
     assert info.format == "csv"
