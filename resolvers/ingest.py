@@ -47,6 +47,8 @@ class IngestResult:
     unknown_columns: list[str]
     unnamed_key_line: Optional[int] = strawberry.field(
         description="The first row holding a field whose name is blank: such fields are ignored in every row.")
+    duplicate_columns: list[str] = strawberry.field(
+        description="Fields a row names twice, ignoring case and surrounding spaces: the row's first is kept.")
     unchanged_since_batch: Optional[str]
     problems: list[IngestProblem]
     problem_count: int = strawberry.field(
@@ -80,7 +82,7 @@ async def resolve_ingest_records(
         records_updated=summary.records_updated, records_retired=summary.records_retired,
         involvements_created=summary.involvements_created, involvements_updated=summary.involvements_updated,
         involvements_retired=summary.involvements_retired, unknown_columns=summary.unknown_columns,
-        unnamed_key_line=summary.unnamed_key_line,
+        unnamed_key_line=summary.unnamed_key_line, duplicate_columns=summary.duplicate_columns,
         unchanged_since_batch=summary.unchanged_since_batch,
         problems=[IngestProblem(**p) for p in summary.problems],
         problem_count=summary.problems_reported, problems_truncated=len(summary.problems) < summary.problems_reported,

@@ -44,13 +44,15 @@ class ExtractRefused(ValueError):
 
 @dataclass(frozen=True)
 class Header:
-    """A file's header mapped onto the contract: position of each known column, and the
-    1-based numbers of columns with a blank name (ignored, so warned about like unknown ones)."""
+    """A file's header mapped onto the contract: position of each known column, the 1-based
+    numbers of columns with a blank name, and the known columns named again (the first is
+    kept): all ignored, so warned about like unknown ones."""
 
     positions: dict[str, int]
     width: int
     unknown: tuple[str, ...]
     unnamed: tuple[int, ...] = ()
+    duplicates: tuple[str, ...] = ()
 
 
 def canonical_column(name: str) -> str:
@@ -59,23 +61,33 @@ def canonical_column(name: str) -> str:
 
 
 def read_header(names: list[str]) -> Header:
+    """The header mapped onto the contract; refused unless it names ``source_person_id``."""
+    header = map_columns(names)
+    if not header.positions:
+        raise ExtractRefused("the file has no header row naming the contract's columns")
+    if ID_COLUMN not in header.positions:
+        raise ExtractRefused(f"the header has no '{ID_COLUMN}' column")
+    return header
+
+
+def map_columns(names: list[str]) -> Header:
+    """Names mapped onto the contract, refusing nothing (a JSON object's keys are mapped so
+    too). A name given twice is not a reason to refuse a file: the first column is kept."""
     positions: dict[str, int] = {}
-    unknown: list[str] = []
+    unknown: dict[str, None] = {}
     unnamed: list[int] = []
+    duplicates: dict[str, None] = {}
     for index, raw in enumerate(names):
         name = canonical_column(raw)
         if name in positions:
-            raise ExtractRefused(f"the header names column '{name}' twice")
-        if name in KNOWN:
+            duplicates[name] = None
+        elif name in KNOWN:
             positions[name] = index
         elif name:
             # Named in warnings: a lone surrogate (a JSON key's escape) is kept as its escape,
             # since it cannot be printed or logged.
-            unknown.append(name.encode("utf-8", "backslashreplace").decode("utf-8"))
+            unknown[name.encode("utf-8", "backslashreplace").decode("utf-8")] = None
         else:
             unnamed.append(index + 1)
-    if not positions:
-        raise ExtractRefused("the file has no header row naming the contract's columns")
-    if ID_COLUMN not in positions:
-        raise ExtractRefused(f"the header has no '{ID_COLUMN}' column")
-    return Header(positions=positions, width=len(names), unknown=tuple(unknown), unnamed=tuple(unnamed))
+    return Header(positions=positions, width=len(names), unknown=tuple(unknown), unnamed=tuple(unnamed),
+                  duplicates=tuple(duplicates))

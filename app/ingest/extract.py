@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
-from app.ingest.contract import ID_COLUMN, KNOWN, ExtractRefused, Header, canonical_column, read_header
+from app.ingest.contract import ID_COLUMN, KNOWN, ExtractRefused, Header, canonical_column, map_columns, read_header
 
 BOM = codecs.BOM_UTF8
 _CHUNK = 1 << 20
@@ -53,16 +53,18 @@ class ExtractInfo:
     unknown_columns: tuple[str, ...]
     unnamed_columns: tuple[int, ...] = ()  # 1-based numbers of CSV columns with a blank name
     unnamed_key_line: int | None = None  # first JSON line with a blank key
+    duplicate_columns: tuple[str, ...] = ()  # known columns named again; the first is kept
 
 
 @dataclass(frozen=True)
 class Keys:
     """What a JSON Lines file's keys (or an API call's) tell, as a CSV header would: the
-    unknown names, and the first line holding a key with a blank name, since a JSON object's
-    keys have no column number to give."""
+    unknown names, the first line holding a key with a blank name (a JSON object's keys have
+    no column number to give), and the known names some object gives twice."""
 
     unknown: tuple[str, ...]
     unnamed_line: int | None
+    duplicates: tuple[str, ...]
 
 
 def inspect(path: Path) -> ExtractInfo:
@@ -93,11 +95,13 @@ def inspect(path: Path) -> ExtractInfo:
     if _is_jsonl(text):
         keys = read_keys(_jsonl_objects(path), f"no line of the file has a '{ID_COLUMN}' field")
         return ExtractInfo(path=path, format="jsonl", content_hash=digest.hexdigest(), lines=lines,
-                           unknown_columns=keys.unknown, unnamed_key_line=keys.unnamed_line)
+                           unknown_columns=keys.unknown, unnamed_key_line=keys.unnamed_line,
+                           duplicate_columns=keys.duplicates)
     header = _csv_header(text)
     _check_csv_rows(path)
     return ExtractInfo(path=path, format="csv", content_hash=digest.hexdigest(), lines=lines,
-                       unknown_columns=header.unknown, unnamed_columns=header.unnamed)
+                       unknown_columns=header.unknown, unnamed_columns=header.unnamed,
+                       duplicate_columns=header.duplicates)
 
 
 def _is_jsonl(text: str) -> bool:
@@ -167,20 +171,27 @@ def _check_csv_rows(path: Path) -> None:
 
 
 def read_keys(objects: Iterable[tuple[int, object]], refusal: str) -> Keys:
-    """JSON Lines has no header: the union of keys plays its part, so each unknown or blank
-    name is warned about once per file, not per line. Refused (``refusal``) when no object
-    has the id field."""
+    """JSON Lines has no header: the union of keys plays its part, so each unknown, blank or
+    repeated name is warned about once per file, not per line; each object's keys are mapped
+    like a header, so two keys naming one column (``given_name``, ``Given_Name``) are a
+    duplicate only within one object. Refused (``refusal``) when no object has the id field."""
     keys: dict[str, None] = {}
+    duplicates: dict[str, None] = {}
     unnamed_line: int | None = None
     for line, obj in objects:
-        if isinstance(obj, Mapping):
-            names = dict.fromkeys(canonical_column(str(k)) for k in obj)
-            if unnamed_line is None and "" in names:
+        if not isinstance(obj, Mapping):
+            continue
+        names = [canonical_column(str(k)) for k in obj]
+        distinct = dict.fromkeys(names)
+        keys.update(distinct)
+        if len(distinct) < len(names) or "" in distinct:  # rare, so mapped only then
+            mapped = map_columns(names)
+            if unnamed_line is None and mapped.unnamed:
                 unnamed_line = line
-            keys.update(names)
+            duplicates.update(dict.fromkeys(mapped.duplicates))
     if ID_COLUMN not in keys:
         raise ExtractRefused(refusal)
-    return Keys(unknown=read_header(list(keys)).unknown, unnamed_line=unnamed_line)
+    return Keys(unknown=map_columns(list(keys)).unknown, unnamed_line=unnamed_line, duplicates=tuple(duplicates))
 
 
 def _jsonl_objects(path: Path) -> Iterator[tuple[int, object]]:
@@ -254,7 +265,8 @@ def _jsonl_rows(path: Path) -> Iterator[SourceRow]:
 
 
 def fields_from_mapping(obj: dict[object, object]) -> dict[str, str]:
-    """Known fields of a JSON object (or API row) as strings, keys matched like a header."""
+    """Known fields of a JSON object (or API row) as strings, keys matched like a header: of
+    two keys naming one column, the first is kept, as a CSV header's first column is."""
     fields: dict[str, str] = {}
     for key, value in obj.items():
         name = canonical_column(str(key))

@@ -53,6 +53,7 @@ class IngestSummary:
     unknown_columns: list[str] = field(default_factory=list)
     unnamed_columns: list[int] = field(default_factory=list)
     unnamed_key_line: int | None = None  # JSON Lines and API rows: the first line with a blank key
+    duplicate_columns: list[str] = field(default_factory=list)  # known columns named again; the first is kept
     unchanged_since_batch: str | None = None
     rejects_file: str = ""
     warnings_file: str = ""
@@ -112,7 +113,8 @@ def ingest_file(
     _check_schema(graph)
     info = inspect(path)
     summary = IngestSummary(None, code, mode, info.content_hash, unknown_columns=list(info.unknown_columns),
-                            unnamed_columns=list(info.unnamed_columns), unnamed_key_line=info.unnamed_key_line)
+                            unnamed_columns=list(info.unnamed_columns), unnamed_key_line=info.unnamed_key_line,
+                            duplicate_columns=list(info.duplicate_columns))
     _log_ignored(summary)
     return _ingest(graph, state_dir, summary, path.name, rows(info), progress, keep_problems=0)
 
@@ -128,7 +130,7 @@ def ingest_rows(
     source_rows = [_request_row(i, r) for i, r in enumerate(records, start=1)]
     content_hash = hashlib.sha256(json.dumps([r.fields for r in source_rows], sort_keys=True).encode()).hexdigest()
     summary = IngestSummary(None, code, mode, content_hash, unknown_columns=list(keys.unknown),
-                            unnamed_key_line=keys.unnamed_line)
+                            unnamed_key_line=keys.unnamed_line, duplicate_columns=list(keys.duplicates))
     _log_ignored(summary)
     return _ingest(graph, state_dir, summary, "api", iter(source_rows), None, keep_problems=1000)
 
@@ -138,9 +140,9 @@ def _log_ignored(summary: IngestSummary) -> None:
     hold personal data or a line break that forges a log line. The caller's report names them.
     JSON's blank keys count as one unnamed column, as its union of keys is its header."""
     unnamed = len(summary.unnamed_columns) + (summary.unnamed_key_line is not None)
-    if summary.unknown_columns or unnamed:
-        log.warning("ingest %s: %d unknown and %d unnamed columns ignored", summary.source,
-                    len(summary.unknown_columns), unnamed)
+    if summary.unknown_columns or unnamed or summary.duplicate_columns:
+        log.warning("ingest %s: %d unknown, %d unnamed and %d duplicate columns ignored", summary.source,
+                    len(summary.unknown_columns), unnamed, len(summary.duplicate_columns))
 
 
 def _request_row(line: int, record: object) -> SourceRow:
@@ -310,6 +312,8 @@ def summary_lines(summary: IngestSummary) -> Iterable[str]:
         yield f"warning: unknown column ignored: {name}"
     for number in summary.unnamed_columns:
         yield f"warning: column {number} has no name; its values are ignored"
+    for name in summary.duplicate_columns:
+        yield f"warning: column named again ignored, the first is kept: {name}"
     if summary.unnamed_key_line is not None:
         yield (f"warning: line {summary.unnamed_key_line} has a field with no name; "
                "fields with no name are ignored on every line")

@@ -15,6 +15,7 @@ from tests.graph.api_fixtures import Api, api, api_settings  # noqa: F401
 
 INGEST = """mutation($source: String!, $rows: [JSON]!) { ingestRecords(source: $source, rows: $rows) {
   batchId rowsRead rowsLanded rowsRejected fieldsDropped recordsCreated involvementsCreated unknownColumns unnamedKeyLine
+  duplicateColumns
   unchangedSinceBatch problems { line field reason kind } problemCount problemsTruncated reportId } }"""
 
 # Unknown fields, header-rule keys, non-object rows, a row without id and a bad value.
@@ -22,7 +23,7 @@ ROWS: list[Any] = [
     {"source_person_id": "N1", "given_name": "Ann", "foo": "bar"},
     [1, 2],
     "str",
-    {" Source_Person_ID ": "N3", "GIVEN_NAME": "Ann", "extra": {"a": 1}},
+    {" Source_Person_ID ": "N3", "GIVEN_NAME": "Ann", "extra": {"a": 1}, "given_name": "Zed"},
     None,
     {"given_name": "No id", "Foo": 1},
     {"source_person_id": "N2", "family_name": "Ray", "date_of_birth": "31/02/2000", " ": "blank key"},
@@ -57,11 +58,14 @@ def test_the_api_reports_what_the_cli_reports_for_the_same_rows(api: Api, tmp_pa
     by_cli = cli_ingest(api, "EDU", path, monkeypatch)
     by_api = ingest(api, "HOUSING", ROWS)
     for name in ("rows_read", "rows_landed", "rows_rejected", "fields_dropped", "records_created",
-                 "involvements_created", "unknown_columns", "unnamed_key_line"):
+                 "involvements_created", "unknown_columns", "unnamed_key_line",
+                 "duplicate_columns"):
         camel = name.split("_")[0] + "".join(w.title() for w in name.split("_")[1:])
         assert by_api[camel] == by_cli[name], name
     assert (by_api["rowsLanded"], by_api["rowsRejected"], by_api["unknownColumns"]) == (3, 4, ["foo", "extra"])
-    assert by_api["unnamedKeyLine"] == 7
+    assert (by_api["unnamedKeyLine"], by_api["duplicateColumns"]) == (7, ["given_name"])
+    names = api.graph.run("MATCH (s:SourceRecord {id: 'HOUSING:N3'}) RETURN s.name_variants AS n")
+    assert names == [{"n": ["Ann||"]}]
     cli_report = report_rows(Path(by_cli["rejects_file"]).parent)
     api_report = report_rows(api.settings.state_dir / "ingest" / by_api["batchId"])
     assert api_report == cli_report

@@ -88,6 +88,14 @@ def test_a_column_with_no_name_gets_a_warning_too(graph: Graph, tmp_path: Path) 
     assert (summary.unknown_columns, summary.unnamed_columns, summary.rows_landed) == (["notes"], [4], 1)
 
 
+def test_a_csv_column_named_twice_is_ignored_after_the_first_and_the_file_lands(graph: Graph, tmp_path: Path) -> None:
+    """Not one of the contract's refusals: the file lands, the later column is warned about."""
+    text = "source_person_id,given_name,family_name, Given_Name \nP1,Amy,Jones,Zed\n"
+    summary = ingest_file(graph, tmp_path, "CSC", write(tmp_path / "d.csv", text))
+    assert (summary.duplicate_columns, summary.rows_landed) == (["given_name"], 1)
+    assert record(graph, "CSC:P1")["name_variants"] == ["Amy||Jones"]
+
+
 @pytest.mark.parametrize(
     "content, reason",
     [
@@ -265,7 +273,7 @@ def test_the_server_log_counts_unknown_columns_without_naming_them(graph: Graph,
                                                     "Ann Smith 1980-01-02\nINFO: forged": "x"}])
     assert summary.unknown_columns == ["ann smith 1980-01-02\ninfo: forged"]
     assert "ann smith" not in caplog.text.lower() and "forged" not in caplog.text
-    assert "1 unknown and 0 unnamed columns ignored" in caplog.text
+    assert "1 unknown, 0 unnamed and 0 duplicate columns ignored" in caplog.text
 
 
 def test_rows_with_blank_keys_are_warned_about_once_and_logged_as_a_count(graph: Graph, tmp_path: Path,
@@ -277,7 +285,7 @@ def test_rows_with_blank_keys_are_warned_about_once_and_logged_as_a_count(graph:
     summary = ingest_rows(graph, tmp_path, "CSC", rows)
     assert (summary.rows_landed, summary.unnamed_key_line, summary.problems) == (3, 2, [])
     assert "Ann Smith" not in caplog.text
-    assert "0 unknown and 1 unnamed columns ignored" in caplog.text
+    assert "0 unknown, 1 unnamed and 0 duplicate columns ignored" in caplog.text
 
 
 def test_a_delta_row_keeps_what_it_does_not_say_about_an_involvement(graph: Graph, tmp_path: Path) -> None:

@@ -77,6 +77,25 @@ def test_a_json_key_with_a_blank_name_is_warned_about_once_by_its_first_line(tmp
         "warning: line 2 has a field with no name; fields with no name are ignored on every line"]
 
 
+def test_a_csv_column_named_again_is_ignored_and_the_first_kept(tmp_path: Path) -> None:
+    info = inspect(write(tmp_path, "source_person_id,given_name,notes,GIVEN_NAME ,Notes\nP1,Amy,x,Zed,y\n"))
+    assert (info.unknown_columns, info.duplicate_columns) == (("notes",), ("given_name",))
+    assert [r.fields for r in rows(info)] == [{"source_person_id": "P1", "given_name": "Amy"}]
+    summary = IngestSummary(None, "CSC", "delta", "", unknown_columns=list(info.unknown_columns),
+                            duplicate_columns=list(info.duplicate_columns))
+    assert [line for line in summary_lines(summary) if line.startswith("warning")] == [
+        "warning: unknown column ignored: notes", "warning: column named again ignored, the first is kept: given_name"]
+
+
+def test_a_json_key_named_again_in_its_object_is_ignored_and_the_first_kept(tmp_path: Path) -> None:
+    """Keys of different lines never clash: each object is mapped like a header of its own."""
+    text = ('{"source_person_id":"P1","given_name":"Amy","Given_Name ":"Zed","Foo":1}\n'
+            '{"source_person_id":"P2","GIVEN_NAME":"Bo","foo":2}\n')
+    info = inspect(write(tmp_path, text))
+    assert (info.unknown_columns, info.duplicate_columns) == (("foo",), ("given_name",))
+    assert [r.fields["given_name"] for r in rows(info)] == ["Amy", "Bo"]
+
+
 def test_blank_lines_before_the_header_are_skipped_and_lines_keep_their_numbers(tmp_path: Path) -> None:
     info = inspect(write(tmp_path, "\n \nsource_person_id,given_name\nP1,Amy\n"))
     assert info.format == "csv"
