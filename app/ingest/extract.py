@@ -12,7 +12,7 @@ import csv
 import hashlib
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
@@ -28,13 +28,15 @@ csv.field_size_limit(1 << 20)
 class SourceRow:
     """One row of an extract: its 1-based starting line and its known fields (or why it is
     unreadable), and the row as sent (a JSON line's text, or a CSV row's every cell), so a
-    rejected row is kept whole."""
+    rejected row is kept whole. ``not_text``: known JSON fields whose value is not text,
+    left out of ``fields``, with the reason, to be reported as dropped."""
 
     line: int
     fields: dict[str, str]
     problem: str | None = None
     raw: str | None = None
     cells: list[str] | None = None
+    not_text: dict[str, str] = field(default_factory=dict)
 
     def as_sent(self) -> str:
         """The row as the partner sent it, to fix and resend: the JSON line, or every cell of
@@ -121,7 +123,7 @@ def _is_json_object(line: str) -> bool:
     """Whether a line is a JSON object (a CSV header such as ``{legacy id},source_person_id``
     starts with a brace too)."""
     try:
-        return isinstance(json.loads(line), dict)
+        return isinstance(_loads(line), dict)
     except ValueError:
         return False
 
@@ -199,7 +201,7 @@ def _jsonl_objects(path: Path) -> Iterator[tuple[int, object]]:
         for line, text in enumerate(handle, start=1):
             if text.strip():
                 try:
-                    yield line, json.loads(text)
+                    yield line, _loads(text)
                 except json.JSONDecodeError:
                     yield line, None
 
@@ -254,23 +256,44 @@ def _jsonl_rows(path: Path) -> Iterator[SourceRow]:
                 continue
             raw = text.rstrip("\r\n")
             try:
-                obj = json.loads(text)
+                obj = _loads(text)
             except json.JSONDecodeError:
                 yield SourceRow(line=line, fields={}, problem="the line is not valid JSON", raw=raw)
                 continue
             if not isinstance(obj, dict):
                 yield SourceRow(line=line, fields={}, problem="the line is not a JSON object", raw=raw)
                 continue
-            yield SourceRow(line=line, fields=fields_from_mapping(obj), raw=raw)
+            yield mapping_row(line, obj, raw)
 
 
-def fields_from_mapping(obj: dict[object, object]) -> dict[str, str]:
-    """Known fields of a JSON object (or API row) as strings, keys matched like a header: of
-    two keys naming one column, the first is kept, as a CSV header's first column is."""
+def _loads(text: str) -> object:
+    """A JSON line, its integers kept as the digits sent: a field takes them as text anyway,
+    and Python refuses to convert an integer of over 4,300 digits (the load would crash)."""
+    return json.loads(text, parse_int=str)
+
+
+# A field's value must be text: a string, null (an empty value, as an empty CSV cell) or a
+# JSON integer (its digits: a UPRN or NHS number sent as a number). Anything else is dropped.
+_NOT_TEXT = ((bool, "a JSON true or false, not text"), (float, "a JSON number with a fraction or exponent, not text"),
+             (list, "a JSON array, not text"), (dict, "a JSON object, not text"))
+
+
+def mapping_row(line: int, obj: Mapping[object, object], raw: str) -> SourceRow:
+    """A JSON object (or API row) as a row: its known fields, keys matched like a header (of
+    two keys naming one column, the first is kept, as a CSV header's first column is), and
+    those whose value is not text set aside with the reason."""
     fields: dict[str, str] = {}
+    not_text: dict[str, str] = {}
     for key, value in obj.items():
         name = canonical_column(str(key))
-        if name not in KNOWN or name in fields or value is None:
+        if name not in KNOWN or name in fields or name in not_text:
             continue
-        fields[name] = value if isinstance(value, str) else json.dumps(value) if isinstance(value, (dict, list)) else str(value)
-    return fields
+        if value is None:
+            fields[name] = ""
+        elif isinstance(value, str):
+            fields[name] = value
+        elif isinstance(value, int) and not isinstance(value, bool):
+            fields[name] = str(value)
+        else:
+            not_text[name] = next((reason for kind, reason in _NOT_TEXT if isinstance(value, kind)), "not text")
+    return SourceRow(line=line, fields=fields, raw=raw, not_text=not_text)

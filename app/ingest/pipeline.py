@@ -20,7 +20,7 @@ from app.db import Graph
 from app.ingest import cypher
 from app.ingest.changes import fold, record_id
 from app.ingest.contract import ID_COLUMN, MODES, ExtractRefused
-from app.ingest.extract import SourceRow, fields_from_mapping, inspect, read_keys, rows
+from app.ingest.extract import SourceRow, inspect, mapping_row, read_keys, rows
 from app.ingest.report import BatchReport
 from app.ingest.rows import CleanRow, Problem, clean
 from app.ingest.writer import BatchContext, ChunkWriter
@@ -149,7 +149,7 @@ def _request_row(line: int, record: object) -> SourceRow:
     """A row that is not an object is rejected alone, with the reason a JSON Lines line gets."""
     if not isinstance(record, Mapping):
         return SourceRow(line=line, fields={}, problem="the line is not a JSON object", raw=json.dumps(record))
-    return SourceRow(line=line, fields=fields_from_mapping(dict(record)), raw=json.dumps(dict(record), default=str))
+    return mapping_row(line, record, json.dumps(dict(record), default=str))
 
 
 def _chunks(source: Iterator[SourceRow], report: BatchReport, summary: IngestSummary,

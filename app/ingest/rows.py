@@ -149,11 +149,12 @@ def clean(row: SourceRow) -> CleanRow | Problem:
     """Validate and normalise one row: a CleanRow that lands, or the Problem that rejects it."""
     if row.problem:
         return Problem(row.line, "", row.problem)
-    dropped: list[Problem] = []
+    dropped = [Problem(row.line, name, reason) for name, reason in row.not_text.items()]
     row = _unicode_only(row, dropped)
     source_person_id = _text(row.fields, "source_person_id")
-    if any(problem.field == "source_person_id" for problem in dropped):
-        return Problem(row.line, "source_person_id", "not valid Unicode text")
+    for problem in dropped:
+        if problem.field == "source_person_id":
+            return Problem(row.line, "source_person_id", problem.reason)
     if not source_person_id:
         return Problem(row.line, "source_person_id", "missing source_person_id")
     if len(source_person_id) > ID_MAX:

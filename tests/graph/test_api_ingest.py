@@ -26,7 +26,7 @@ ROWS: list[Any] = [
     {" Source_Person_ID ": "N3", "GIVEN_NAME": "Ann", "extra": {"a": 1}, "given_name": "Zed"},
     None,
     {"given_name": "No id", "Foo": 1},
-    {"source_person_id": "N2", "family_name": "Ray", "date_of_birth": "31/02/2000", " ": "blank key"},
+    {"source_person_id": "N2", "family_name": "Ray", "date_of_birth": "31/02/2000", " ": "blank key", "town": ["x"]},
 ]
 
 
@@ -101,6 +101,23 @@ def test_unknown_fields_are_warned_about_by_the_header_rules(api: Api) -> None:
     result = ingest(api, "HOUSING", [{" Source_Person_ID ": "N3", "GIVEN_NAME": "Ann", "extra": {"a": 1}},
                                      {"source_person_id": "QA-API1", "given_name": "Api", "FOO ": "bar"}])
     assert (result["rowsLanded"], result["unknownColumns"]) == (2, ["extra", "foo"])
+
+
+def test_a_value_that_is_not_text_is_dropped_an_integer_read_as_digits_and_null_as_empty(api: Api) -> None:
+    """The API's rows come parsed by the HTTP layer, not by the JSON Lines reader: same rules."""
+    first = {"source_person_id": "T1", "involvement_id": 7, "given_name": "Ann", "lead_name": "Sam",
+             "lead_team": "North", "address_line_1": "1 Mill Lane", "uprn": 100023336956}
+    ingest(api, "HOUSING", [first])
+    result = ingest(api, "HOUSING", [{"source_person_id": "T1", "involvement_id": 7, "given_name": "Ann",
+                                      "lead_name": None, "lead_team": ["South"], "status": False, "sex": 1.5}])
+    assert (result["rowsLanded"], result["fieldsDropped"]) == (1, 3)
+    assert [(p["line"], p["field"], p["reason"], p["kind"]) for p in result["problems"]] == [
+        (1, "lead_team", "a JSON array, not text", "dropped"), (1, "status", "a JSON true or false, not text", "dropped"),
+        (1, "sex", "a JSON number with a fraction or exponent, not text", "dropped")]
+    stored = api.graph.run("MATCH (i:Involvement {id: 'HOUSING:7'}) RETURN i.lead_name AS name, i.lead_team AS team")
+    assert stored == [{"name": "", "team": "North"}]  # null empties the field; a dropped one keeps what is stored
+    uprns = api.graph.run("MATCH (:SourceRecord {id: 'HOUSING:T1'})-[:GAVE_ADDRESS]->(a) RETURN a.uprn AS uprn")
+    assert uprns == [{"uprn": "100023336956"}]
 
 
 def test_a_long_problem_list_says_it_is_cut_and_where_the_whole_report_is(api: Api) -> None:

@@ -36,6 +36,26 @@ def test_a_date_in_d_m_yyyy_form_is_dropped_with_a_warning_and_the_row_lands(nam
     assert cleaned.dropped == [Problem(2, name, "not a date in YYYY-MM-DD or DD/MM/YYYY form")]
 
 
+def test_a_json_field_that_is_not_text_is_dropped_with_its_reason_and_the_row_lands() -> None:
+    source = SourceRow(line=3, fields={"source_person_id": "P1", "given_name": "Amy"},
+                       not_text={"town": "a JSON array, not text", "status": "a JSON true or false, not text"})
+    cleaned = clean(source)
+    assert isinstance(cleaned, CleanRow)
+    assert cleaned.dropped == [Problem(3, "town", "a JSON array, not text"),
+                               Problem(3, "status", "a JSON true or false, not text")]
+    assert "status" in cleaned.involvement_unsaid  # a dropped value keeps what is stored, as in CSV
+
+
+@pytest.mark.parametrize("field, expected", [
+    ("source_person_id", Problem(3, "source_person_id", "a JSON object, not text")),
+    ("given_name", Problem(3, "given_name", "a JSON object, not text, and no other name is given"))])
+def test_a_json_id_or_only_name_that_is_not_text_rejects_the_row_with_that_reason(field: str,
+                                                                                  expected: Problem) -> None:
+    fields = {"source_person_id": "P1", "given_name": "Amy"}
+    del fields[field]
+    assert clean(SourceRow(line=3, fields=fields, not_text={field: "a JSON object, not text"})) == expected
+
+
 def test_a_uprn_of_more_than_12_digits_is_dropped_even_when_its_leading_digits_are_zeros() -> None:
     cleaned = clean(row(given_name="Amy", address_line_1="14 Park Road", uprn="000000000000123"))
     assert isinstance(cleaned, CleanRow) and cleaned.address is not None
