@@ -257,6 +257,9 @@ def _jsonl_rows(path: Path) -> Iterator[SourceRow]:
             raw = text.rstrip("\r\n")
             try:
                 obj = _loads(text)
+            except TooDeep:
+                yield SourceRow(line=line, fields={}, problem="the line is nested too deeply to read", raw=raw)
+                continue
             except json.JSONDecodeError:
                 yield SourceRow(line=line, fields={}, problem="the line is not valid JSON", raw=raw)
                 continue
@@ -266,10 +269,17 @@ def _jsonl_rows(path: Path) -> Iterator[SourceRow]:
             yield mapping_row(line, obj, raw)
 
 
+class TooDeep(json.JSONDecodeError):
+    """A line nested deeper than Python's parser can follow (it would crash the load)."""
+
+
 def _loads(text: str) -> object:
     """A JSON line, its integers kept as the digits sent: a field takes them as text anyway,
     and Python refuses to convert an integer of over 4,300 digits (the load would crash)."""
-    return json.loads(text, parse_int=str)
+    try:
+        return json.loads(text, parse_int=str)
+    except RecursionError:
+        raise TooDeep("nested too deeply to read", text, 0) from None
 
 
 # A field's value must be text: a string, null (an empty value, as an empty CSV cell) or a

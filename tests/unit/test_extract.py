@@ -28,6 +28,12 @@ def test_json_lines_whose_first_line_is_not_an_object_are_read_as_json_lines(tmp
         (1, problem, {}), (2, None, {"source_person_id": "H1", "given_name": "Ann"})]
 
 
+def test_a_json_line_nested_past_what_python_can_read_is_rejected_alone(tmp_path: Path) -> None:
+    deep = '{"source_person_id":"P2","town":' + "[" * 200_000 + "]" * 200_000 + "}"
+    info = inspect(write(tmp_path, '{"source_person_id":"P1","given_name":"Ann"}\n' + deep + "\n"))
+    assert [(r.line, r.problem) for r in rows(info)] == [(1, None), (2, "the line is nested too deeply to read")]
+
+
 def test_a_csv_file_with_a_row_starting_with_a_brace_stays_csv(tmp_path: Path) -> None:
     info = inspect(write(tmp_path, 'source_person_id,given_name\n{"a":1},Ann\n'))
     assert info.format == "csv"
