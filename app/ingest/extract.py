@@ -27,23 +27,15 @@ csv.field_size_limit(1 << 20)
 @dataclass(frozen=True)
 class SourceRow:
     """One row of an extract: its 1-based starting line and its known fields (or why it is
-    unreadable), and the row as sent (a JSON line's text, or a CSV row's every cell), so a
+    unreadable), and ``raw``, the row as sent (a JSON line, or a CSV row's lines), so a
     rejected row is kept whole. ``not_text``: known JSON fields whose value is not text,
     left out of ``fields``, with the reason, to be reported as dropped."""
 
     line: int
     fields: dict[str, str]
     problem: str | None = None
-    raw: str | None = None
-    cells: list[str] | None = None
+    raw: str = ""
     not_text: dict[str, str] = field(default_factory=dict)
-
-    def as_sent(self) -> str:
-        """The row as the partner sent it, to fix and resend: the JSON line, or every cell of
-        the CSV row in the file's column order, CSV-quoted."""
-        if self.raw is not None:
-            return self.raw
-        return _csv_text(self.cells) if self.cells is not None else ""
 
 
 @dataclass(frozen=True)
@@ -213,24 +205,45 @@ def rows(info: ExtractInfo) -> Iterator[SourceRow]:
     return _csv_rows(info.path)
 
 
+class _Lines:
+    """A file's lines as the CSV reader takes them, holding those of the row it is reading (it
+    reads no further than a row's end), so a rejected row is kept exactly as it was sent."""
+
+    def __init__(self, handle: Iterator[str]) -> None:
+        self._handle = handle
+        self._taken: list[str] = []
+
+    def __iter__(self) -> "_Lines":
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._handle)
+        self._taken.append(line)
+        return line
+
+    def row_text(self) -> str:
+        """The lines read since the last call, without the row's line break."""
+        text = "".join(self._taken).rstrip("\r\n")
+        self._taken.clear()
+        return text
+
+
 def _csv_rows(path: Path) -> Iterator[SourceRow]:
     with path.open("r", encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
+        lines = _Lines(handle)
+        reader = csv.reader(lines)
         header = read_header(_header_row(reader))
+        lines.row_text()
         start = reader.line_num + 1
         for values in reader:
-            line, start = start, reader.line_num + 1
+            line, start, raw = start, reader.line_num + 1, lines.row_text()
             if _blank(values):
                 continue
             if len(values) != header.width:
-                yield SourceRow(
-                    line=line,
-                    fields={},
-                    problem=f"the row has {len(values)} fields but the header has {header.width}",
-                    cells=values,
-                )
+                yield SourceRow(line=line, fields={}, raw=raw,
+                                problem=f"the row has {len(values)} fields but the header has {header.width}")
                 continue
-            yield SourceRow(line=line, fields={name: values[i] for name, i in header.positions.items()}, cells=values)
+            yield SourceRow(line=line, fields={name: values[i] for name, i in header.positions.items()}, raw=raw)
 
 
 def _header_row(reader: Iterator[list[str]]) -> list[str]:
@@ -241,12 +254,6 @@ def _header_row(reader: Iterator[list[str]]) -> list[str]:
 
 def _blank(values: list[str]) -> bool:
     return not values or (len(values) == 1 and not values[0].strip())
-
-
-def _csv_text(values: list[str]) -> str:
-    out = io.StringIO()
-    csv.writer(out).writerow(values)
-    return out.getvalue().rstrip("\r\n")
 
 
 def _jsonl_rows(path: Path) -> Iterator[SourceRow]:

@@ -47,7 +47,7 @@ class BatchReport:
     def reject(self, row: SourceRow, problem: Problem) -> None:
         self.rejected += 1
         self._reject_writer.writerow(
-            [row.line, problem.reason, *(row.fields.get(c, "") for c in COLUMNS), row.as_sent()]
+            [row.line, problem.reason, *(row.fields.get(c, "") for c in COLUMNS), row.raw]
         )
 
     def drop(self, problem: Problem) -> None:

@@ -182,19 +182,20 @@ def test_rows_without_id_or_name_are_rejected_with_line_numbers_and_kept(graph: 
 
 
 def test_rejected_rows_are_kept_as_sent_with_unknown_and_unnamed_cells(graph: Graph, tmp_path: Path) -> None:
-    text = 'source_person_id,given_name,family_name,,notes\nP1,Amy,Jones,,\nP2,,,kept,"note, with comma"\n'
+    rejected = ['P2,"",,"kept","note, with comma"', 'P3,,,,"two\r\nlines"']  # kept byte for byte, not re-quoted
+    text = 'source_person_id,given_name,family_name,,notes\r\nP1,Amy,Jones,,\r\n' + "\r\n".join(rejected) + "\r\n"
     summary = ingest_file(graph, tmp_path, "CSC", write(tmp_path / "r.csv", text))
     lines = ['{"source_person_id": "J1", "given_name": "Amy"}', '{"given_name": "Bo", "colour": "red"}']
     jsonl = ingest_file(graph, tmp_path, "NHS", write(tmp_path / "r.jsonl", "\n".join(lines) + "\n"))
     api = ingest_rows(graph, tmp_path, "POLICE", [{"source_person_id": "A1", "given_name": "Amy"},
                                                   {"source_person_id": "A2", "colour": "red"}])
     sent = []
+    assert (summary.rows_rejected, jsonl.rows_rejected, api.rows_rejected) == (2, 1, 1)
     for result in (summary, jsonl, api):
-        assert result.rows_rejected == 1
         with open(result.rejects_file, newline="") as handle:
             sent += [r["unparsed_row"] for r in csv.DictReader(handle)]
         assert Path(result.rejects_file).stat().st_mode & 0o077 == 0
-    assert sent == ['P2,,,kept,"note, with comma"', lines[1], '{"source_person_id": "A2", "colour": "red"}']
+    assert sent == [*rejected, lines[1], '{"source_person_id": "A2", "colour": "red"}']
 
 
 def test_names_in_other_scripts_land_as_recorded_and_resolve_with_no_name_tokens(graph: Graph, tmp_path: Path) -> None:
