@@ -28,16 +28,21 @@ _SHOWN = (f"start: {_unless_hidden('toString(i.start)')}, last_contact: {_unless
           f"status: {_unless_hidden('i.status')}, type: {_unless_hidden('i.involvement_type')}, sensitive: hidden")
 
 # A person's dates at an address come from the involvements that gave it, and LIVES_AT keeps
-# them per agency and involvement type. `shown` is bound to the indexes of the spans the caller
-# may see; when it is all of them, the link's own span (which may reach back further) is given.
-_SHOWN_SPANS = ("[k IN range(0, size(coalesce(l.seen_types, [])) - 1) "
-                "WHERE l.seen_agencies[k] = $viewer OR NOT l.seen_types[k] IN coalesce($sensitive[l.seen_agencies[k]], [])]")
+# them per involvement, so an involvement hidden from the caller (by its type as it is now)
+# does not date the address. Dates of no known involvement (an empty id) are hidden from other
+# agencies when their agency has sensitive types. `shown` is bound to the indexes of the spans
+# the caller may see; when it is all of them, the link's own span is given.
+_SHOWN_SPANS = """[k IN range(0, size(coalesce(l.seen_involvements, [])) - 1)
+      WHERE l.seen_agencies[k] = $viewer OR CASE l.seen_involvements[k]
+        WHEN '' THEN size(coalesce($sensitive[l.seen_agencies[k]], [])) = 0
+        ELSE NOT EXISTS { MATCH (i:Involvement {id: l.seen_involvements[k]})
+                          WHERE i.involvement_type IN coalesce($sensitive[i.agency], []) } END]"""
 
 
 def _seen(end: str, earlier: bool) -> str:
     """The first or last date the caller may see, as an ISO string."""
     pick = "<" if earlier else ">"
-    return (f"CASE WHEN size(shown) = size(coalesce(l.seen_types, [])) THEN toString(l.{end}_seen) "
+    return (f"CASE WHEN size(shown) = size(coalesce(l.seen_involvements, [])) THEN toString(l.{end}_seen) "
             f"ELSE toString(reduce(d = null, k IN shown | CASE WHEN d IS NULL OR l.seen_{end}[k] {pick} d "
             f"THEN l.seen_{end}[k] ELSE d END)) END")
 

@@ -24,15 +24,16 @@ from app.ingest.rows import CleanRow
 
 RECORD_LISTS = ("name_variants", "dobs", "nhs_numbers")
 Span = tuple[str | None, str | None]  # first and last seen, as ISO dates
-# A record-address link's dates per involvement type ('' for none): another agency's
-# sensitive type must not date the address for a caller it is hidden from.
-TypeSpans = dict[str, Span]
+# A record-address link's dates per involvement id: a caller from another agency must not
+# get the dates of an involvement whose type is sensitive (as the involvement's type is when
+# read, since a later row may change it).
+InvolvementSpans = dict[str, Span]
 
 
 @dataclass(frozen=True)
 class StoredLink:
     span: Span  # every date the link was seen on, history included
-    by_type: TypeSpans
+    by_involvement: InvolvementSpans
 
 
 def record_id(agency: str, source_person_id: str) -> str:
@@ -72,7 +73,7 @@ class ChunkDraft:
     involvements: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> properties to write
     involvements_unsaid: dict[str, frozenset[str]] = field(default_factory=dict)  # id -> properties to keep
     addresses: dict[str, dict[str, Any]] = field(default_factory=dict)
-    links: dict[tuple[str, str], TypeSpans] = field(default_factory=dict)
+    links: dict[tuple[str, str], InvolvementSpans] = field(default_factory=dict)
 
 
 def _span(*days: str | None) -> Span:
@@ -81,12 +82,12 @@ def _span(*days: str | None) -> Span:
     return (min(known), max(known)) if known else (None, None)
 
 
-def _widen(by_type: TypeSpans, involvement_type: str, seen: Span) -> None:
-    """Add dates to a type's span; a type seen without dates gets no span."""
+def _widen(spans: InvolvementSpans, involvement_id: str, seen: Span) -> None:
+    """Add dates to an involvement's span; one seen without dates gets no span."""
     if seen[0] is None:
         return
-    before = by_type.get(involvement_type)
-    by_type[involvement_type] = _span(*seen, *before) if before else seen
+    before = spans.get(involvement_id)
+    spans[involvement_id] = _span(*seen, *before) if before else seen
 
 
 def fold(agency: str, rows: Iterable[CleanRow]) -> ChunkDraft:
@@ -105,15 +106,14 @@ def fold(agency: str, rows: Iterable[CleanRow]) -> ChunkDraft:
             record.sex = row.sex
         involvement = row.involvement
         iid = f"{agency}:{involvement['source_id']}"
-        props = draft.involvements[iid] = {**involvement, "id": iid, "agency": agency, "record_id": rid,
-                                           "start": _iso(involvement["start"]),
-                                           "last_contact": _iso(involvement["last_contact"])}
-        draft.involvements_unsaid[iid] = row.involvement_unsaid
+        props = {**involvement, "id": iid, "agency": agency, "record_id": rid,
+                 "start": _iso(involvement["start"]), "last_contact": _iso(involvement["last_contact"])}
+        draft.involvements[iid], draft.involvements_unsaid[iid] = props, row.involvement_unsaid
         if row.address:
             address_id = str(row.address["id"])
             draft.addresses.setdefault(address_id, row.address)
-            by_type = draft.links.setdefault((rid, address_id), {})
-            _widen(by_type, props.get("involvement_type") or "", _span(props["start"], props["last_contact"]))
+            spans = draft.links.setdefault((rid, address_id), {})
+            _widen(spans, iid, _span(_iso(involvement["start"]), _iso(involvement["last_contact"])))
     for record in draft.records.values():
         record.as_new = _record_props(record, None)
     return draft
@@ -194,17 +194,17 @@ def plan(
         props = {**props, **{k: stored.get(k) for k in draft.involvements_unsaid.get(iid, ())}}
         if stored.get("retired") or any(props[k] != stored.get(k) for k in (*INVOLVEMENT_FIELDS, "record_id")):
             writes.changed_involvements.append(props)
-    for (rid, address_id), by_type in draft.links.items():
+    for (rid, address_id), spans in draft.links.items():
         before = stored_links.get((rid, address_id))
-        merged = dict(before.by_type) if before else {}
-        for involvement_type, seen in by_type.items():
-            _widen(merged, involvement_type, seen)
+        merged = dict(before.by_involvement) if before else {}
+        for involvement_id, seen in spans.items():
+            _widen(merged, involvement_id, seen)
         span = _span(*(before.span if before else ()), *(day for seen in merged.values() for day in seen))
-        if before is None or (span, merged) != (before.span, before.by_type):
-            types = sorted(merged)
+        if before is None or (span, merged) != (before.span, before.by_involvement):
+            ids = sorted(merged)
             writes.links.append({"record_id": rid, "address_id": address_id, "first_seen": span[0], "last_seen": span[1],
-                                 "span_types": types, "span_first": [merged[t][0] for t in types],
-                                 "span_last": [merged[t][1] for t in types]})
+                                 "span_involvements": ids, "span_first": [merged[i][0] for i in ids],
+                                 "span_last": [merged[i][1] for i in ids]})
     linked = {link["address_id"] for link in writes.links}
     writes.addresses = [address for address_id, address in draft.addresses.items() if address_id in linked]
     return writes

@@ -9,7 +9,7 @@ CALL () {
     id: s.id, name_variants: s.name_variants, dobs: [d IN coalesce(s.dobs, []) | toString(d)], nhs_numbers: s.nhs_numbers,
     sex: s.sex, retired: s.retired,
     links: [(s)-[g:GAVE_ADDRESS]->(a:SourceAddress) | [a.id, toString(g.first_seen), toString(g.last_seen),
-            coalesce(g.span_types, []), [d IN coalesce(g.span_first, []) | toString(d)], [d IN coalesce(g.span_last, []) | toString(d)]]]
+            coalesce(g.span_involvements, []), [d IN coalesce(g.span_first, []) | toString(d)], [d IN coalesce(g.span_last, []) | toString(d)]]]
   }) AS records
 }
 CALL () {
@@ -58,7 +58,7 @@ UNWIND $links AS l
 MATCH (s:SourceRecord {id: l.record_id}), (a:SourceAddress {id: l.address_id})
 MERGE (s)-[g:GAVE_ADDRESS]->(a)
 SET g.first_seen = date(l.first_seen), g.last_seen = date(l.last_seen),
-    g.span_types = l.span_types, g.span_first = [d IN l.span_first | date(d)], g.span_last = [d IN l.span_last | date(d)]
+    g.span_involvements = l.span_involvements, g.span_first = [d IN l.span_first | date(d)], g.span_last = [d IN l.span_last | date(d)]
 SET s.needs_resolution = true
 """
 

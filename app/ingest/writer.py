@@ -46,8 +46,8 @@ def _stored(tx: neo4j.ManagedTransaction, draft: ChunkDraft) -> tuple[dict, dict
     records: dict[str, dict[str, Any]] = {}
     links: dict[tuple[str, str], StoredLink] = {}
     for record in row["records"]:
-        for address_id, first_seen, last_seen, types, firsts, lasts in record.pop("links"):
-            links[(record["id"], address_id)] = StoredLink((first_seen, last_seen), dict(zip(types, zip(firsts, lasts))))
+        for address_id, first_seen, last_seen, involvements, firsts, lasts in record.pop("links"):
+            links[(record["id"], address_id)] = StoredLink((first_seen, last_seen), dict(zip(involvements, zip(firsts, lasts))))
         records[record["id"]] = record
     return records, {i["id"]: i for i in row["involvements"]}, links
 

@@ -204,17 +204,19 @@ SET a.line_1 = best.line_1, a.line_2 = best.line_2, a.town = best.town, a.postco
     a.outward = best.outward, a.uprn = coalesce(uprns[0], ''), a.updated_at = datetime()
 """
 
-# A person's dates at an address also per agency and involvement type (parallel lists, as a
-# property cannot hold maps), so that reads can leave out another agency's sensitive involvement.
+# A person's dates at an address also per involvement (parallel lists, as a property cannot
+# hold maps), so that reads can leave out another agency's sensitive involvement. An empty id
+# stands for dates no involvement is known to have given (graphs loaded before migration 6).
 # Takes `links`, a list of {agency, g} for the GAVE_ADDRESS links behind one LIVES_AT.
 LIVES_AT_SEEN = """
 CALL (links) {
   UNWIND links AS link
   WITH link.agency AS agency, link.g AS g
-  UNWIND range(0, size(coalesce(g.span_types, [])) - 1) AS k
-  WITH agency, g.span_types[k] AS type, min(g.span_first[k]) AS first, max(g.span_last[k]) AS last
-  ORDER BY agency, type
-  RETURN {seen_agencies: collect(agency), seen_types: collect(type), seen_first: collect(first), seen_last: collect(last)} AS seen
+  UNWIND range(0, size(coalesce(g.span_involvements, [])) - 1) AS k
+  WITH agency, g.span_involvements[k] AS involvement, min(g.span_first[k]) AS first, max(g.span_last[k]) AS last
+  ORDER BY agency, involvement
+  RETURN {seen_agencies: collect(agency), seen_involvements: collect(involvement), seen_first: collect(first),
+          seen_last: collect(last)} AS seen
 }
 """
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from app.ingest.pipeline import ingest_rows
 from app.resolution.store import rebuild_households
-from tests.graph.api_fixtures import OLD, PARK_ROAD, PARK_ROAD_FIELDS, SARAH, WILLIAM, Api, api, api_settings, errors_at  # noqa: F401
+from graph_schema.migrations import CODE_VERSION, migrate
+from tests.graph.api_fixtures import DENNIS, OLD, PARK_ROAD, PARK_ROAD_FIELDS, SARAH, WILLIAM, Api, api, api_settings, errors_at  # noqa: F401
 
 PERSON = """
 query($id: ID!) {
@@ -106,6 +107,50 @@ def test_another_agency_cannot_date_a_sensitive_involvement_through_address_date
     analyst = api.gql('query { multiAgencyPeople(minAgencies: 3, since: "2025-01-01") { edges { node { addresses { lastSeen } } } } }',
                       role="analyst")
     assert analyst["data"]["multiAgencyPeople"]["edges"] == [{"node": {"addresses": [{"lastSeen": "2025-10-01"}]}}]
+    # A row that does not give the type still dates the involvement it names, which stays sensitive.
+    untyped = {"source_person_id": "p1", "involvement_id": "inv-p1", "given_name": "Billy", "family_name": "Smith",
+               **PARK_ROAD_FIELDS, "last_contact": "2026-02-02"}
+    assert ingest_rows(api.graph, api.settings.state_dir, "POLICE", [untyped]).rows_landed == 1
+    rebuild_households(api.graph, [WILLIAM, SARAH])
+    assert william_dates(agency="CSC") == [("2024-01-10", "2025-10-01")] * 3
+    assert william_dates(agency="POLICE") == [("2024-01-10", "2026-02-02")] * 3
+
+
+def test_an_involvement_made_sensitive_later_no_longer_dates_its_address(api: Api) -> None:
+    """Dennis is known at High Street only through a POLICE 'Missing person' involvement; POLICE
+    then files it as a domestic abuse incident. No resolution runs in between."""
+    query = "query($id: ID!) { person(id: $id) { addresses { firstSeen lastSeen } } }"
+    assert api.gql(query, {"id": DENNIS})["data"]["person"]["addresses"] == [
+        {"firstSeen": "2022-01-01", "lastSeen": "2022-01-02"}]
+    reclassified = {"source_person_id": "p9", "involvement_id": "inv-p9", "given_name": "Dennis", "family_name": "Jones",
+                    "involvement_type": "Domestic abuse incident"}
+    assert ingest_rows(api.graph, api.settings.state_dir, "POLICE", [reclassified]).rows_landed == 1
+    assert api.gql(query, {"id": DENNIS})["data"]["person"]["addresses"] == [{"firstSeen": None, "lastSeen": None}]
+    assert api.gql(query, {"id": DENNIS}, agency="POLICE")["data"]["person"]["addresses"] == [
+        {"firstSeen": "2022-01-01", "lastSeen": "2022-01-02"}]
+
+
+def test_dates_the_address_migration_cannot_attribute_are_hidden_where_they_could_be_sensitive(api: Api) -> None:
+    """A graph loaded before migration 6, where POLICE's and FIRE's links to Park Road were dated by
+    rows whose involvements have dates elsewhere now: the migration cannot tell what dated them."""
+    api.graph.run("MATCH (:SourceRecord {id: 'POLICE:p1'})-[g:GAVE_ADDRESS]->(), (:Person {id: $id})-[l:LIVES_AT]->() "
+                  "SET g.last_seen = date('2025-12-24'), l.last_seen = date('2025-12-24')", id=WILLIAM)
+    api.graph.run("MATCH (i:Involvement) WHERE i.id IN ['POLICE:inv-p1', 'FIRE:inv-f1'] "
+                  "SET i.start = date('2026-05-01'), i.last_contact = date('2026-05-02')")
+    api.graph.run("MATCH ()-[g:GAVE_ADDRESS]->() REMOVE g.span_involvements, g.span_first, g.span_last")
+    api.graph.run("MATCH ()-[l:LIVES_AT]->() REMOVE l.seen_agencies, l.seen_involvements, l.seen_first, l.seen_last")
+    api.graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = 5")
+    try:
+        assert [m.version for m in migrate(api.graph)] == [6]
+    finally:
+        api.graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = $v", v=CODE_VERSION)
+    query = "query($id: ID!) { person(id: $id) { addresses { firstSeen lastSeen } } }"
+    assert api.gql(query, {"id": WILLIAM})["data"]["person"]["addresses"] == [
+        {"firstSeen": "2024-01-10", "lastSeen": "2025-10-01"}]
+    assert api.gql(query, {"id": WILLIAM}, agency="POLICE")["data"]["person"]["addresses"] == [
+        {"firstSeen": "2024-01-10", "lastSeen": "2025-12-24"}]
+    fire = api.gql(query, {"id": SARAH})["data"]["person"]["addresses"]  # FIRE has no sensitive types
+    assert fire == [{"firstSeen": "2023-05-01", "lastSeen": "2025-03-03"}]
 
 
 def test_superseded_id_resolves_to_the_survivor(api: Api) -> None:

@@ -57,15 +57,14 @@ def test_the_address_dates_migration_gives_what_ingestion_keeps(graph: Graph, se
     """Each fixture record has one involvement per address, so the dates a type's involvements
     give are exactly what ingestion and the resolver keep per type."""
     build(graph, settings_for_api(settings))
-    spans = ("MATCH (s)-[g:GAVE_ADDRESS]->(a) RETURN s.id AS s, a.id AS a, g.span_types AS types, "
+    spans = ("MATCH (s)-[g:GAVE_ADDRESS]->(a) RETURN s.id AS s, a.id AS a, g.span_involvements AS involvements, "
              "[d IN g.span_first | toString(d)] AS first, [d IN g.span_last | toString(d)] AS last ORDER BY s, a")
-    seen = ("MATCH (p)-[l:LIVES_AT]->(a) RETURN p.id AS p, a.id AS a, l.seen_agencies AS agencies, l.seen_types AS types, "
+    seen = ("MATCH (p)-[l:LIVES_AT]->(a) RETURN p.id AS p, a.id AS a, l.seen_agencies AS agencies, l.seen_involvements AS involvements, "
             "[d IN l.seen_first | toString(d)] AS first, [d IN l.seen_last | toString(d)] AS last ORDER BY p, a")
     kept = graph.run(spans), graph.run(seen)
-    assert ["POLICE", "Domestic abuse incident"] in [[agency, t] for row in kept[1]
-                                                     for agency, t in zip(row["agencies"], row["types"])]
-    graph.run("MATCH ()-[g:GAVE_ADDRESS]->() REMOVE g.span_types, g.span_first, g.span_last")
-    graph.run("MATCH ()-[l:LIVES_AT]->() REMOVE l.seen_agencies, l.seen_types, l.seen_first, l.seen_last")
+    assert ["POLICE", "POLICE:inv-p1"] in [[agency, i] for row in kept[1] for agency, i in zip(row["agencies"], row["involvements"])]
+    graph.run("MATCH ()-[g:GAVE_ADDRESS]->() REMOVE g.span_involvements, g.span_first, g.span_last")
+    graph.run("MATCH ()-[l:LIVES_AT]->() REMOVE l.seen_agencies, l.seen_involvements, l.seen_first, l.seen_last")
     graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = 5")
     try:
         assert [m.version for m in migrate(graph)] == [6]

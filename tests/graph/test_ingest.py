@@ -326,8 +326,8 @@ def test_aliases_and_address_history_fold_into_one_record(graph: Graph, tmp_path
     ]
 
 
-def test_address_dates_are_kept_per_involvement_type_too(graph: Graph, tmp_path: Path) -> None:
-    """Reads leave out the dates of another agency's sensitive type, so each type's are kept."""
+def test_address_dates_are_kept_per_involvement_too(graph: Graph, tmp_path: Path) -> None:
+    """Reads leave out the dates of an involvement another agency may not see, so each one's are kept."""
     text = (
         "source_person_id,involvement_id,given_name,address_line_1,postcode,involvement_type,involvement_start,last_contact\n"
         "P1,I1,Amy,1 Park Road,LS6 2AB,Child in Need,2023-01-01,2023-03-01\n"
@@ -336,18 +336,18 @@ def test_address_dates_are_kept_per_involvement_type_too(graph: Graph, tmp_path:
         "P1,I4,Amy,1 Park Road,LS6 2AB,,2022-12-01,\n"
     )
     stored = ("MATCH (:SourceRecord {id: 'CSC:P1'})-[g:GAVE_ADDRESS]->() RETURN toString(g.first_seen) AS first, "
-              "toString(g.last_seen) AS last, g.span_types AS types, [d IN g.span_first | toString(d)] AS firsts, "
-              "[d IN g.span_last | toString(d)] AS lasts")
+              "toString(g.last_seen) AS last, g.span_involvements AS involvements, "
+              "[d IN g.span_first | toString(d)] AS firsts, [d IN g.span_last | toString(d)] AS lasts")
     ingest_file(graph, tmp_path, "CSC", write(tmp_path / "a.csv", text))
-    assert graph.run(stored) == [{"first": "2022-12-01", "last": "2023-06-01", "types": ["", "Child Protection Plan", "Child in Need"],
-                                  "firsts": ["2022-12-01", "2023-02-01", "2023-01-01"],
-                                  "lasts": ["2022-12-01", "2023-06-01", "2023-03-01"]}]
-    later = "source_person_id,involvement_id,given_name,address_line_1,postcode,involvement_type,last_contact\n" \
-            "P1,I1,Amy,1 Park Road,LS6 2AB,Child in Need,2023-09-01\n"
+    assert graph.run(stored) == [{"first": "2022-12-01", "last": "2023-06-01", "involvements": ["CSC:I1", "CSC:I2", "CSC:I4"],
+                                  "firsts": ["2023-01-01", "2023-02-01", "2022-12-01"],
+                                  "lasts": ["2023-03-01", "2023-06-01", "2022-12-01"]}]
+    later = "source_person_id,involvement_id,given_name,address_line_1,postcode,last_contact\n" \
+            "P1,I1,Amy,1 Park Road,LS6 2AB,2023-09-01\n"
     ingest_file(graph, tmp_path, "CSC", write(tmp_path / "b.csv", later))
-    assert graph.run(stored)[0] | {"types": None} == {"first": "2022-12-01", "last": "2023-09-01", "types": None,
-                                                     "firsts": ["2022-12-01", "2023-02-01", "2023-01-01"],
-                                                     "lasts": ["2022-12-01", "2023-06-01", "2023-09-01"]}
+    assert graph.run(stored) == [{"first": "2022-12-01", "last": "2023-09-01", "involvements": ["CSC:I1", "CSC:I2", "CSC:I4"],
+                                  "firsts": ["2023-01-01", "2023-02-01", "2022-12-01"],
+                                  "lasts": ["2023-09-01", "2023-06-01", "2022-12-01"]}]
 
 
 def test_reloading_the_same_file_changes_nothing(graph: Graph, tmp_path: Path) -> None:
