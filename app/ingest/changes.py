@@ -108,7 +108,11 @@ def fold(agency: str, rows: Iterable[CleanRow]) -> ChunkDraft:
         iid = f"{agency}:{involvement['source_id']}"
         props = {**involvement, "id": iid, "agency": agency, "record_id": rid,
                  "start": _iso(involvement["start"]), "last_contact": _iso(involvement["last_contact"])}
-        draft.involvements[iid], draft.involvements_unsaid[iid] = props, row.involvement_unsaid
+        unsaid = row.involvement_unsaid
+        if earlier := draft.involvements.get(iid):  # a later row of the file keeps what it does not say
+            props.update({k: earlier[k] for k in unsaid})
+            unsaid = unsaid & draft.involvements_unsaid[iid]
+        draft.involvements[iid], draft.involvements_unsaid[iid] = props, unsaid
         if row.address:
             address_id = str(row.address["id"])
             draft.addresses.setdefault(address_id, row.address)

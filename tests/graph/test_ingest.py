@@ -350,6 +350,18 @@ def test_address_dates_are_kept_per_involvement_too(graph: Graph, tmp_path: Path
                                   "lasts": ["2023-09-01", "2023-06-01", "2022-12-01"]}]
 
 
+def test_a_later_row_of_one_involvement_keeps_what_an_earlier_row_of_the_file_said(graph: Graph, tmp_path: Path) -> None:
+    lines = ['{"source_person_id": "P1", "involvement_id": "I1", "given_name": "Amy", "involvement_type": "Type A", '
+             '"involvement_start": "2024-01-01", "last_contact": "2024-02-01", "status": "open"}',
+             '{"source_person_id": "P1", "involvement_id": "I1", "given_name": "Amy", "last_contact": "2024-03-01"}',
+             '{"source_person_id": "P1", "involvement_id": "I1", "given_name": "Amy", "last_contact": "not-a-date"}']
+    summary = ingest_file(graph, tmp_path, "POLICE", write(tmp_path / "a.jsonl", "\n".join(lines) + "\n"))
+    assert summary.fields_dropped == 1
+    stored = graph.run("MATCH (i:Involvement {id: 'POLICE:I1'}) RETURN i.involvement_type AS type, "
+                       "toString(i.start) AS start, toString(i.last_contact) AS last, i.status AS status")
+    assert stored == [{"type": "Type A", "start": "2024-01-01", "last": "2024-03-01", "status": "open"}]
+
+
 def test_reloading_the_same_file_changes_nothing(graph: Graph, tmp_path: Path) -> None:
     text = HEADER + "P1,Amy,Jones,2010-03-04,,1 Park Road,Leeds,LS6 2AB,Child in Need,,open\nP2,Ben,Ray,,,,,,,,\n"
     path = write(tmp_path / "csc.csv", text)
