@@ -174,6 +174,14 @@ def normalise_nhs_number(raw: str | None) -> str | None:
     return text
 
 
+PLACEHOLDER_DOBS = frozenset({date(1900, 1, 1), date(1901, 1, 1), date(1800, 1, 1)})
+
+
+def is_placeholder_dob(day: date) -> bool:
+    """A date some systems write when the date of birth is unknown."""
+    return day in PLACEHOLDER_DOBS
+
+
 def is_placeholder_nhs_number(number: str) -> bool:
     """Ten equal digits (0000000000, 9999999999) pass Modulus 11 but are typed when the number
     is unknown: compared, they would make strangers share an identifier."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from matching.normalise import is_placeholder_nhs_number
+from matching.normalise import is_placeholder_dob, is_placeholder_nhs_number
 
 
 @dataclass(frozen=True)
@@ -41,12 +41,9 @@ class MatchRecord:
     addresses: tuple[RecordAddress, ...]
 
 
-PLACEHOLDER_DOBS = frozenset({date(1900, 1, 1), date(1901, 1, 1), date(1800, 1, 1)})
-
-
 def usable_dobs(record: MatchRecord) -> tuple[date, ...]:
     """Dates of birth worth comparing: placeholders some systems write are treated as missing."""
-    return tuple(d for d in record.dobs if d not in PLACEHOLDER_DOBS)
+    return tuple(d for d in record.dobs if not is_placeholder_dob(d))
 
 
 def usable_nhs_numbers(record: MatchRecord) -> tuple[str, ...]:

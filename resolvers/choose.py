@@ -16,7 +16,10 @@ BANDS: tuple[tuple[int, str], ...] = (
 )
 
 
-def preferred(records: Sequence[dict[str, Any]], values: Callable[[dict[str, Any]], Iterable[T]]) -> T | None:
+def preferred(records: Sequence[dict[str, Any]], values: Callable[[dict[str, Any]], Iterable[T]],
+              placeholder: Callable[[T], bool] = lambda value: False) -> T | None:
+    """A placeholder (a value typed when the real one is unknown) is shown only when no record
+    holds anything else."""
     counts: Counter[T] = Counter()
     recency: dict[T, str] = {}
     for record in records:
@@ -25,7 +28,7 @@ def preferred(records: Sequence[dict[str, Any]], values: Callable[[dict[str, Any
             recency[value] = max(recency.get(value, ""), record.get("updated") or "")
     if not counts:
         return None
-    return max(counts, key=lambda v: (counts[v], recency[v], str(v)))
+    return max(counts, key=lambda v: (not placeholder(v), counts[v], recency[v], str(v)))
 
 
 def display_name(variant: str | None) -> str | None:

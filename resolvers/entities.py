@@ -15,6 +15,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from matching.normalise import is_placeholder_dob, is_placeholder_nhs_number
 from resolvers.choose import age_band, age_on, display_name, preferred
 from resolvers.context import RequestContext
 from resolvers.loaders import address_loader, household_loader, lineage_loader, person_loader
@@ -264,14 +265,14 @@ class Person:
     @strawberry.field
     def date_of_birth(self, info: Info) -> Optional[date]:
         ctx_of(info).reveal("Person.dateOfBirth")
-        return preferred(self.row["records"], lambda r: r.get("dobs") or ())
+        return preferred(self.row["records"], lambda r: r.get("dobs") or (), is_placeholder_dob)
 
     @strawberry.field(description="Age band (e.g. '25-34') rather than a date of birth.")
     def age_band(self) -> Optional[str]:
         records = self.row["records"]
         if any("ages" in r for r in records):
             return age_band(preferred(records, lambda r: r.get("ages") or ()))
-        birth = preferred(records, lambda r: r.get("dobs") or ())
+        birth = preferred(records, lambda r: r.get("dobs") or (), is_placeholder_dob)
         return age_band(age_on(birth, date.today())) if birth else None
 
     @strawberry.field
@@ -281,7 +282,7 @@ class Person:
     @strawberry.field
     def nhs_number(self, info: Info) -> Optional[str]:
         ctx_of(info).reveal("Person.nhsNumber")
-        return preferred(self.row["records"], lambda r: r.get("nhs_numbers") or ())
+        return preferred(self.row["records"], lambda r: r.get("nhs_numbers") or (), is_placeholder_nhs_number)
 
     @strawberry.field(description="Agencies holding a current record of this person.")
     def known_to(self) -> list[str]:
