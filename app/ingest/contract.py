@@ -60,6 +60,12 @@ def canonical_column(name: str) -> str:
     return name.strip().lower()
 
 
+def _printable(name: str) -> str:
+    """A name as warnings give it: what cannot be printed (a line break, a NUL, a lone surrogate
+    from a JSON escape) as its escape, so a sender's name cannot forge a line of the output."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in name)
+
+
 def read_header(names: list[str]) -> Header:
     """The header mapped onto the contract; refused unless it names ``source_person_id``."""
     header = map_columns(names)
@@ -84,9 +90,7 @@ def map_columns(names: list[str]) -> Header:
         elif name in KNOWN:
             positions[name] = index
         elif name:
-            # Named in warnings: a lone surrogate (a JSON key's escape) is kept as its escape,
-            # since it cannot be printed or logged.
-            unknown[name.encode("utf-8", "backslashreplace").decode("utf-8")] = None
+            unknown[_printable(name)] = None
         else:
             unnamed.append(index + 1)
     return Header(positions=positions, width=len(names), unknown=tuple(unknown), unnamed=tuple(unnamed),

@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
@@ -175,7 +176,7 @@ def read_keys(objects: Iterable[tuple[int, object]], refusal: str) -> Keys:
     for line, obj in objects:
         if not isinstance(obj, Mapping):
             continue
-        names = [canonical_column(str(k)) for k in obj]
+        names = [canonical_column(str(k)) for k in (*obj, *getattr(obj, "repeated", ()))]
         distinct = dict.fromkeys(names)
         keys.update(distinct)
         if len(distinct) < len(names) or "" in distinct:  # rare, so mapped only then
@@ -276,6 +277,26 @@ def _jsonl_rows(path: Path) -> Iterator[SourceRow]:
             yield mapping_row(line, obj, raw)
 
 
+class JsonObject(dict):  # type: ignore[type-arg]
+    """A JSON object that named a key more than once: the first value is kept, as a CSV
+    header's first column is, and the names given again are kept to be warned about."""
+
+    repeated: tuple[str, ...] = ()
+
+
+def first_of_each_key(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """``object_pairs_hook`` for ``json.loads``: a plain parse keeps the last of a repeated key,
+    silently dropping the value given first."""
+    obj = dict(pairs)
+    if len(obj) == len(pairs):
+        return obj
+    first = JsonObject()
+    for key, value in pairs:
+        first.setdefault(key, value)
+    first.repeated = tuple(key for key, count in Counter(key for key, _ in pairs).items() if count > 1)
+    return first
+
+
 class TooDeep(json.JSONDecodeError):
     """A line nested deeper than Python's parser can follow (it would crash the load)."""
 
@@ -284,7 +305,7 @@ def _loads(text: str) -> object:
     """A JSON line, its integers kept as the digits sent: a field takes them as text anyway,
     and Python refuses to convert an integer of over 4,300 digits (the load would crash)."""
     try:
-        return json.loads(text, parse_int=str)
+        return json.loads(text, parse_int=str, object_pairs_hook=first_of_each_key)
     except RecursionError:
         raise TooDeep("nested too deeply to read", text, 0) from None
 

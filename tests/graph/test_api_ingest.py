@@ -140,3 +140,18 @@ def test_a_reload_that_changes_nothing_still_names_where_its_report_is(api: Api)
     assert again["reportId"] != first["reportId"]
     rejects, _ = report_rows(api.settings.state_dir / "ingest" / again["reportId"])
     assert [r[:2] for r in rejects] == [["2", "the line is not a JSON object"]]
+
+
+def test_a_key_given_twice_in_one_row_keeps_its_first_value_with_a_warning(api: Api, tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plain JSON parse keeps the last of a repeated key: the first value vanished unreported."""
+    row = '{"source_person_id": "D1", "given_name": "Aurelio", "family_name": "Brisk", "given_name": "Zed"}'
+    body = '{"query": %s, "variables": {"source": "EDU", "rows": [%s]}}' % (json.dumps(INGEST), row)
+    headers = {"Authorization": f"Bearer {api.token('integrator', 'EDU')}", "Content-Type": "application/json"}
+    by_api = api.client.post("/graphql", content=body, headers=headers).json()["data"]["ingestRecords"]
+    path = tmp_path / "twice.jsonl"
+    path.write_text(row.replace("D1", "D2") + "\n", encoding="utf-8")
+    by_cli = cli_ingest(api, "EDU", path, monkeypatch)
+    assert (by_api["duplicateColumns"], by_cli["duplicate_columns"]) == (["given_name"], ["given_name"])
+    names = api.graph.run("MATCH (s:SourceRecord) WHERE s.id IN ['EDU:D1', 'EDU:D2'] RETURN s.name_variants AS n")
+    assert names == [{"n": ["Aurelio||Brisk"]}] * 2

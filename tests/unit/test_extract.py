@@ -53,6 +53,12 @@ def test_a_key_that_is_not_valid_unicode_is_named_by_its_escape(tmp_path: Path) 
     assert "\n".join(info.unknown_columns).encode("utf-8")
 
 
+def test_a_key_with_a_line_break_or_nul_is_named_by_its_escapes(tmp_path: Path) -> None:
+    """Printed as sent, a key could forge a line of the CLI's report."""
+    info = inspect(write(tmp_path, '{"source_person_id":"U4","given_name":"Bo","x\\nwarning: forged\\u0000":"v"}\n'))
+    assert info.unknown_columns == ("x\\nwarning: forged\\x00",)
+
+
 def test_a_file_of_neither_kind_is_still_refused_for_its_missing_header(tmp_path: Path) -> None:
     with pytest.raises(ExtractRefused, match="no header row"):
         inspect(write(tmp_path, "[1,2]\n3\n"))
@@ -100,6 +106,12 @@ def test_a_json_key_named_again_in_its_object_is_ignored_and_the_first_kept(tmp_
     info = inspect(write(tmp_path, text))
     assert (info.unknown_columns, info.duplicate_columns) == (("foo",), ("given_name",))
     assert [r.fields["given_name"] for r in rows(info)] == ["Amy", "Bo"]
+
+
+def test_a_json_key_given_twice_exactly_keeps_its_first_value(tmp_path: Path) -> None:
+    info = inspect(write(tmp_path, '{"source_person_id":"P1","given_name":"Amy","given_name":"Zed"}\n'))
+    assert info.duplicate_columns == ("given_name",)
+    assert [r.fields["given_name"] for r in rows(info)] == ["Amy"]
 
 
 def test_a_json_value_is_text_null_or_an_integer_and_anything_else_is_set_aside(tmp_path: Path) -> None:
