@@ -272,7 +272,7 @@ def test_the_server_log_counts_unknown_columns_without_naming_them(graph: Graph,
     caplog.set_level(logging.DEBUG)
     summary = ingest_rows(graph, tmp_path, "CSC", [{"source_person_id": "P1", "given_name": "Amy",
                                                     "Ann Smith 1980-01-02\nINFO: forged": "x"}])
-    assert summary.unknown_columns == ["ann smith 1980-01-02\ninfo: forged"]
+    assert summary.unknown_columns == ["ann smith 1980-01-02\\ninfo: forged"]  # the caller sees the line break escaped
     assert "ann smith" not in caplog.text.lower() and "forged" not in caplog.text
     assert "1 unknown, 0 unnamed and 0 duplicate columns ignored" in caplog.text
 
