@@ -33,10 +33,9 @@ _SHOWN = (f"start: {_unless_hidden('toString(i.start)')}, last_contact: {_unless
 # agencies when their agency has sensitive types. `shown` is bound to the indexes of the spans
 # the caller may see; when it is all of them, the link's own span is given.
 _SHOWN_SPANS = """[k IN range(0, size(coalesce(l.seen_involvements, [])) - 1)
-      WHERE l.seen_agencies[k] = $viewer OR CASE l.seen_involvements[k]
-        WHEN '' THEN size(coalesce($sensitive[l.seen_agencies[k]], [])) = 0
-        ELSE NOT EXISTS { MATCH (i:Involvement {id: l.seen_involvements[k]})
-                          WHERE i.involvement_type IN coalesce($sensitive[i.agency], []) } END]"""
+      WHERE l.seen_agencies[k] = $viewer OR size(coalesce($sensitive[l.seen_agencies[k]], [])) = 0
+        OR (l.seen_involvements[k] <> '' AND NOT EXISTS { MATCH (i:Involvement {id: l.seen_involvements[k]})
+                                                           WHERE i.involvement_type IN $sensitive[i.agency] })]"""
 
 
 def _seen(end: str, earlier: bool) -> str:
