@@ -123,7 +123,7 @@ class MastGraphQL(GraphQL):
         the decoder's recursion limit, or not an object (or a batch, which strawberry refuses
         itself) would otherwise escape as a 500."""
         try:
-            parsed = json.loads(data, object_pairs_hook=first_of_each_key)
+            parsed = json.loads(data, object_pairs_hook=first_of_each_key, parse_int=_integer)
         except (ValueError, RecursionError) as error:
             raise HTTPException(400, "Unable to parse request body as JSON") from error
         if not isinstance(parsed, (dict, list)):
@@ -132,6 +132,12 @@ class MastGraphQL(GraphQL):
 
     async def get_context(self, request: Any, response: Any) -> Any:
         raise RuntimeError("the context is built in handle(), after authentication")
+
+
+def _integer(digits: str) -> int | str:
+    """An integer, or its digits past the length Python converts (an ingestRecords row's value
+    reads them as text, as a JSON Lines file's does; anywhere else they are a type error)."""
+    return int(digits) if len(digits) <= 4000 else digits
 
 
 def _purpose(request: Request) -> str | None:

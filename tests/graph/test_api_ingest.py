@@ -155,3 +155,12 @@ def test_a_key_given_twice_in_one_row_keeps_its_first_value_with_a_warning(api: 
     assert (by_api["duplicateColumns"], by_cli["duplicate_columns"]) == (["given_name"], ["given_name"])
     names = api.graph.run("MATCH (s:SourceRecord) WHERE s.id IN ['EDU:D1', 'EDU:D2'] RETURN s.name_variants AS n")
     assert names == [{"n": ["Aurelio||Brisk"]}] * 2
+
+
+def test_an_integer_too_long_for_python_is_read_as_its_digits_not_a_refused_call(api: Api) -> None:
+    """The CLI reads such a value as its digits; the API refused the whole call as unparsable."""
+    row = '{"source_person_id": "L1", "given_name": "Ann", "ref": %s}' % ("9" * 5000)
+    body = '{"query": %s, "variables": {"source": "EDU", "rows": [%s]}}' % (json.dumps(INGEST), row)
+    headers = {"Authorization": f"Bearer {api.token('integrator', 'EDU')}", "Content-Type": "application/json"}
+    result = api.client.post("/graphql", content=body, headers=headers).json()["data"]["ingestRecords"]
+    assert (result["rowsLanded"], result["unknownColumns"]) == (1, ["ref"])
