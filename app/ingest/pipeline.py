@@ -158,9 +158,11 @@ def _chunks(source: Iterator[SourceRow], report: BatchReport, summary: IngestSum
     """Clean rows in chunks that take turns between two halves of the records (split by a
     hash of the id), so that consecutive chunks share no record and the writer need not
     wait for one chunk's commit before starting the next. A record's rows keep their file
-    order. A half that grows to twice a chunk while the other fills (a file of few records)
-    goes out of turn, so memory stays bounded."""
+    order, and so do an involvement's when it moves between records: the other half goes
+    out first when it holds the involvement's earlier row. A half that grows to twice a chunk
+    while the other fills (a file of few records) goes out of turn, so memory stays bounded."""
     halves: list[list[CleanRow]] = [[], []]
+    involvements: list[set[str]] = [set(), set()]  # the involvement ids each half holds
     turn = 0
     for row in source:
         summary.rows_read += 1
@@ -174,11 +176,16 @@ def _chunks(source: Iterator[SourceRow], report: BatchReport, summary: IngestSum
             for problem in result.dropped:
                 report.drop(problem)
                 _keep(summary, problem, "dropped", keep_problems)
-            halves[zlib.crc32(result.source_person_id.encode()) & 1].append(result)
+            half, involvement = zlib.crc32(result.source_person_id.encode()) & 1, result.involvement["source_id"]
+            if involvement in involvements[1 - half]:
+                yield halves[1 - half]
+                halves[1 - half], involvements[1 - half] = [], set()
+            halves[half].append(result)
+            involvements[half].add(involvement)
         full = turn if len(halves[turn]) >= CHUNK_ROWS else 1 - turn
         if len(halves[full]) >= CHUNK_ROWS * (1 if full == turn else 2):
             yield halves[full]
-            halves[full] = []
+            halves[full], involvements[full] = [], set()
             turn = 1 - full
         if progress:
             progress(1)

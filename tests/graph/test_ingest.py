@@ -362,6 +362,20 @@ def test_a_later_row_of_one_involvement_keeps_what_an_earlier_row_of_the_file_sa
     assert stored == [{"type": "Type A", "start": "2024-01-01", "last": "2024-03-01", "status": "open"}]
 
 
+def test_an_involvement_moving_between_records_in_one_file_ends_where_its_last_row_puts_it(graph: Graph,
+                                                                                           tmp_path: Path) -> None:
+    """P1 and P4 fall in different halves of the chunking, P1's rows in the half written second:
+    the earlier row was written last and won. Found by QA."""
+    lines = ['{"source_person_id": "P1", "involvement_id": "I1", "given_name": "Amy", "involvement_type": "Theft", '
+             '"last_contact": "2024-02-02", "status": "closed"}',
+             '{"source_person_id": "P4", "involvement_id": "I1", "given_name": "Zoe", '
+             '"involvement_type": "Domestic abuse incident", "last_contact": "2024-03-03", "status": "open"}']
+    ingest_file(graph, tmp_path, "POLICE", write(tmp_path / "a.jsonl", "\n".join(lines) + "\n"))
+    stored = graph.run("MATCH (s:SourceRecord)-[:HAS_INVOLVEMENT]->(i:Involvement {id: 'POLICE:I1'}) "
+                       "RETURN s.id AS record, i.involvement_type AS type, toString(i.last_contact) AS last, i.status AS status")
+    assert stored == [{"record": "POLICE:P4", "type": "Domestic abuse incident", "last": "2024-03-03", "status": "open"}]
+
+
 def test_reloading_the_same_file_changes_nothing(graph: Graph, tmp_path: Path) -> None:
     text = HEADER + "P1,Amy,Jones,2010-03-04,,1 Park Road,Leeds,LS6 2AB,Child in Need,,open\nP2,Ben,Ray,,,,,,,,\n"
     path = write(tmp_path / "csc.csv", text)
