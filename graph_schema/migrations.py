@@ -86,32 +86,18 @@ MIGRATIONS: tuple[Migration, ...] = (
         6,
         "address dates per involvement: another agency's sensitive involvement must not date an address",
         (
-            # Links stored before ingestion kept dates per involvement: each involvement of the
-            # record is given its own dates within the link's span (the rows that gave the
-            # address are not known, so one that overlaps the span is counted). Where they do not
-            # reach the span's ends, the span is kept under an empty id, which the reads hide
-            # from other agencies whenever the record's agency has sensitive types.
+            # Links stored before ingestion kept dates per involvement: which of a record's
+            # involvements gave an address is not known, so a link's dates are its involvement's
+            # only when the record has one; otherwise they go under an empty id, which the reads
+            # hide from other agencies whenever the record's agency has sensitive types.
             """
             MATCH (s:SourceRecord)-[g:GAVE_ADDRESS]->(:SourceAddress) WHERE g.span_involvements IS NULL
             CALL (s, g) {
-              WITH s, g, COLLECT {
-                MATCH (s)-[:HAS_INVOLVEMENT]->(i:Involvement)
-                WITH i, [d IN [i.start, i.last_contact] WHERE d IS NOT NULL] AS days
-                WITH i.id AS id,
-                     CASE WHEN days[0] <= days[-1] THEN days[0] ELSE days[-1] END AS first,
-                     CASE WHEN days[0] <= days[-1] THEN days[-1] ELSE days[0] END AS last
-                WITH id, CASE WHEN first < g.first_seen THEN g.first_seen ELSE first END AS first,
-                     CASE WHEN last > g.last_seen THEN g.last_seen ELSE last END AS last
-                WHERE first <= last
-                RETURN [id, first, last] AS span ORDER BY id
-              } AS known
-              WITH g, known,
-                   reduce(m = null, x IN known | CASE WHEN m IS NULL OR x[1] < m THEN x[1] ELSE m END) AS first,
-                   reduce(m = null, x IN known | CASE WHEN m IS NULL OR x[2] > m THEN x[2] ELSE m END) AS last
-              WITH g, CASE WHEN g.first_seen IS NOT NULL AND (first IS NULL OR first > g.first_seen OR last < g.last_seen)
-                           THEN [['', g.first_seen, g.last_seen]] ELSE [] END + known AS spans
-              SET g.span_involvements = [x IN spans | x[0]], g.span_first = [x IN spans | x[1]],
-                  g.span_last = [x IN spans | x[2]]
+              WITH g, COLLECT { MATCH (s)-[:HAS_INVOLVEMENT]->(i:Involvement) RETURN i.id } AS involvements
+              WITH g, CASE WHEN g.first_seen IS NULL THEN []
+                           WHEN size(involvements) = 1 THEN involvements ELSE [''] END AS owner
+              SET g.span_involvements = owner, g.span_first = [x IN owner | g.first_seen],
+                  g.span_last = [x IN owner | g.last_seen]
             } IN TRANSACTIONS OF 10000 ROWS
             """,
             f"""
