@@ -86,16 +86,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         6,
         "address dates per involvement: another agency's sensitive involvement must not date an address",
         (
-            # Links stored before ingestion kept dates per involvement: which of a record's
-            # involvements gave an address is not known, so a link's dates are its involvement's
-            # only when the record has one; otherwise they go under an empty id, which the reads
-            # hide from other agencies whenever the record's agency has sensitive types.
+            # Links stored before ingestion kept dates per involvement: which involvement gave an
+            # address was not stored (a record's involvements now may not be those it had then),
+            # so a link's dates go under an empty id, which the reads hide from other agencies
+            # whenever the link's agency has sensitive types.
             """
-            MATCH (s:SourceRecord)-[g:GAVE_ADDRESS]->(:SourceAddress) WHERE g.span_involvements IS NULL
-            CALL (s, g) {
-              WITH g, COLLECT { MATCH (s)-[:HAS_INVOLVEMENT]->(i:Involvement) RETURN i.id } AS involvements
-              WITH g, CASE WHEN g.first_seen IS NULL THEN []
-                           WHEN size(involvements) = 1 THEN involvements ELSE [''] END AS owner
+            MATCH ()-[g:GAVE_ADDRESS]->() WHERE g.span_involvements IS NULL
+            CALL (g) {
+              WITH g, CASE WHEN g.first_seen IS NULL THEN [] ELSE [''] END AS owner
               SET g.span_involvements = owner, g.span_first = [x IN owner | g.first_seen],
                   g.span_last = [x IN owner | g.last_seen]
             } IN TRANSACTIONS OF 10000 ROWS

@@ -131,12 +131,17 @@ def test_an_involvement_made_sensitive_later_no_longer_dates_its_address(api: Ap
 
 
 def test_dates_the_address_migration_cannot_attribute_are_hidden_where_they_could_be_sensitive(api: Api) -> None:
-    """A graph loaded before migration 6 does not say which of a record's involvements gave an
-    address. POLICE's record for William also holds a theft over the same years (at no address):
-    filing Park Road's dates under it would show the incident's dates (found by QA)."""
-    theft = {"source_person_id": "p1", "involvement_id": "inv-p1-theft", "given_name": "Billy", "family_name": "Smith",
-             "involvement_type": "Theft", "involvement_start": "2020-01-01", "last_contact": "2026-12-31"}
-    assert ingest_rows(api.graph, api.settings.state_dir, "POLICE", [theft]).rows_landed == 1
+    """A graph loaded before migration 6 does not say which involvement gave an address. POLICE's
+    incident at Park Road has since moved to another of its records, leaving William's POLICE
+    record with a theft at no address: filing Park Road's dates under the theft would show the
+    incident's dates (found by QA)."""
+    moved = [{"source_person_id": "p1", "involvement_id": "inv-p1-theft", "given_name": "Billy", "family_name": "Smith",
+              "involvement_type": "Theft", "involvement_start": "2020-01-01", "last_contact": "2026-12-31"},
+             {"source_person_id": "p2", "involvement_id": "inv-p1", "given_name": "Billy", "family_name": "Smith",
+              "involvement_type": "Domestic abuse incident"}]
+    assert ingest_rows(api.graph, api.settings.state_dir, "POLICE", moved).rows_landed == 2
+    assert api.graph.run("MATCH (:SourceRecord {id: 'POLICE:p1'})-[:HAS_INVOLVEMENT]->(i) RETURN i.id AS id") == [
+        {"id": "POLICE:inv-p1-theft"}]
     api.graph.run("MATCH (:SourceRecord {id: 'POLICE:p1'})-[g:GAVE_ADDRESS]->(), (:Person {id: $id})-[l:LIVES_AT]->() "
                   "SET g.last_seen = date('2025-12-24'), l.last_seen = date('2025-12-24')", id=WILLIAM)
     api.graph.run("MATCH ()-[g:GAVE_ADDRESS]->() REMOVE g.span_involvements, g.span_first, g.span_last")
@@ -151,7 +156,7 @@ def test_dates_the_address_migration_cannot_attribute_are_hidden_where_they_coul
         {"firstSeen": "2024-01-10", "lastSeen": "2025-10-01"}]
     assert api.gql(query, {"id": WILLIAM}, agency="POLICE")["data"]["person"]["addresses"] == [
         {"firstSeen": "2024-01-10", "lastSeen": "2025-12-24"}]
-    # A record holding one involvement: the dates are that involvement's, shown as it is shown.
+    # FIRE has no sensitive types, so the dates of its link show.
     assert api.gql(query, {"id": SARAH})["data"]["person"]["addresses"] == [
         {"firstSeen": "2023-05-01", "lastSeen": "2025-03-03"}]
 
