@@ -371,9 +371,15 @@ def test_an_involvement_moving_between_records_in_one_file_ends_where_its_last_r
              '{"source_person_id": "P4", "involvement_id": "I1", "given_name": "Zoe", '
              '"involvement_type": "Domestic abuse incident", "last_contact": "2024-03-03", "status": "open"}']
     ingest_file(graph, tmp_path, "POLICE", write(tmp_path / "a.jsonl", "\n".join(lines) + "\n"))
-    stored = graph.run("MATCH (s:SourceRecord)-[:HAS_INVOLVEMENT]->(i:Involvement {id: 'POLICE:I1'}) "
-                       "RETURN s.id AS record, i.involvement_type AS type, toString(i.last_contact) AS last, i.status AS status")
-    assert stored == [{"record": "POLICE:P4", "type": "Domestic abuse incident", "last": "2024-03-03", "status": "open"}]
+    stored = ("MATCH (s:SourceRecord)-[:HAS_INVOLVEMENT]->(i:Involvement {id: 'POLICE:I1'}) "
+              "RETURN s.id AS record, i.involvement_type AS type, toString(i.last_contact) AS last, i.status AS status")
+    assert graph.run(stored) == [{"record": "POLICE:P4", "type": "Domestic abuse incident", "last": "2024-03-03",
+                                  "status": "open"}]
+    # And back again: each row in file order, the last keeping what it does not say.
+    back = '{"source_person_id": "P1", "involvement_id": "I1", "given_name": "Amy", "last_contact": "2024-04-04"}'
+    ingest_file(graph, tmp_path, "POLICE", write(tmp_path / "b.jsonl", "\n".join([*lines, back]) + "\n"))
+    assert graph.run(stored) == [{"record": "POLICE:P1", "type": "Domestic abuse incident", "last": "2024-04-04",
+                                  "status": "open"}]
 
 
 def test_reloading_the_same_file_changes_nothing(graph: Graph, tmp_path: Path) -> None:
