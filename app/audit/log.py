@@ -233,10 +233,20 @@ class ChainReport:
     checked: int
     first_broken_seq: int | None
     reason: str
+    head: Head | None = None  # where an intact chain ends: the anchor to keep outside the graph
 
 
-def verify_chain(graph: Graph) -> ChainReport:
-    """Recompute every hash in order; name the first event where the chain breaks."""
+_REWRITTEN = "its hash is not the anchored one: the log up to here was rewritten"
+
+
+def verify_chain(graph: Graph, anchor: Head | None = None) -> ChainReport:
+    """Recompute every hash in order; name the first event where the chain breaks.
+
+    The chain shows that no event was changed, removed or reordered on its own. Someone who
+    can write to the graph could still cut its end off, or rewrite it from some event on with
+    fresh hashes, and move the head to match. ``anchor`` (an earlier report's head, kept
+    where graph writers cannot reach) catches that: the event at its seq must still carry its
+    hash, and as each hash covers the one before, so must every event up to it."""
     expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
     for row, as_written in _events_in_order(graph):
         checked += 1
@@ -253,12 +263,17 @@ def verify_chain(graph: Graph) -> ChainReport:
         at_iso = event.at.astimezone(timezone.utc).isoformat()
         if event_hash(event.seq, at_iso, event_body(event), prev_hash) != event.hash:
             return ChainReport(False, checked, event.seq, "its content does not match its hash")
+        if anchor and event.seq == anchor[0] and event.hash != anchor[1]:
+            return ChainReport(False, checked, event.seq, _REWRITTEN)
         expected_seq, prev_hash = event.seq + 1, event.hash
     head = graph.run_once(cypher.HEAD)
     head_seq, head_hash = (head[0]["seq"], head[0]["hash"]) if head else (0, GENESIS_HASH)
     if head_seq != expected_seq - 1 or head_hash != prev_hash:
         return ChainReport(False, checked, expected_seq, "the log ends before its recorded head")
-    return ChainReport(True, checked, None, "intact")
+    if anchor and anchor[0] > head_seq:
+        return ChainReport(False, checked, expected_seq, f"the log ends before anchored event {anchor[0]}: "
+                                                         "events were removed")
+    return ChainReport(True, checked, None, "intact", (head_seq, head_hash))
 
 
 def _iso(value: datetime | None) -> str | None:

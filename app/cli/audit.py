@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import datetime, timezone
+from pathlib import Path
 
 import click
 
-from app.audit.log import UnreadableEvent, query_events, verify_chain
+from app.audit.log import Head, UnreadableEvent, query_events, verify_chain
 from app.db import Graph
 from app.settings import get_settings
 
@@ -16,16 +18,55 @@ def audit() -> None:
     """The append-only, hash-chained access audit."""
 
 
+_ANCHOR = re.compile(r"([1-9][0-9]*):([0-9a-f]{64})")
+
+
+def _anchor(text: str, where: str) -> Head:
+    match = _ANCHOR.fullmatch(text.strip())
+    if not match:
+        raise click.UsageError(f"{where}: an anchor is SEQ:HASH as `mast audit verify` prints it")
+    return int(match[1]), match[2]
+
+
+def _last_anchor(path: Path) -> Head | None:
+    """The newest anchor in the file (its last line), or None for a file not yet written."""
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n") if path.exists() else []
+    except (OSError, UnicodeDecodeError) as error:
+        raise click.ClickException(f"{path}: the anchors cannot be read ({error})") from error
+    newest = [line for line in lines if line.strip()][-1:]
+    return _anchor(newest[0].split()[0], str(path)) if newest else None  # a line: "SEQ:HASH VERIFIED_AT"
+
+
 @audit.command()
-def verify() -> None:
-    """Recompute the chain; exit 1 and name the first broken event if it was tampered with."""
+@click.option("--anchor", "anchor_text", metavar="SEQ:HASH",
+              help="An anchor an earlier verify printed: the log must still hold that event unchanged.")
+@click.option("--anchor-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Check the newest anchor in this file, then add the head to it if intact. Keep it "
+                   "where those who can write to the graph cannot.")
+def verify(anchor_text: str | None, anchor_file: Path | None) -> None:
+    """Recompute the chain; exit 1 and name the first broken event if it was tampered with.
+
+    The chain alone cannot show its end cut off, or all of it rewritten, by someone with write
+    access to the graph: an anchor kept elsewhere does."""
+    if anchor_text and anchor_file:
+        raise click.UsageError("give --anchor or --anchor-file, not both")
+    anchor = _anchor(anchor_text, "--anchor") if anchor_text else _last_anchor(anchor_file) if anchor_file else None
     with Graph(get_settings()) as graph:
-        report = verify_chain(graph)
-    if report.ok:
-        click.echo(f"audit chain intact: {report.checked} events")
-        return
-    click.echo(f"audit chain broken at event {report.first_broken_seq}: {report.reason}")
-    raise SystemExit(1)
+        report = verify_chain(graph, anchor)
+    if not report.ok:
+        click.echo(f"audit chain broken at event {report.first_broken_seq}: {report.reason}")
+        raise SystemExit(1)
+    click.echo(f"audit chain intact: {report.checked} events")
+    if report.head and report.head[0]:
+        head = f"{report.head[0]}:{report.head[1]}"
+        click.echo(f"anchor: {head}")
+        if anchor_file:
+            try:
+                with anchor_file.open("a", encoding="utf-8") as file:
+                    file.write(f"{head} {datetime.now(timezone.utc).isoformat(timespec='seconds')}\n")
+            except OSError as error:
+                raise click.ClickException(f"{anchor_file}: the anchor was not added ({error.strerror})") from error
 
 
 @audit.command("log")

@@ -213,3 +213,56 @@ def test_cli_verify_exit_codes(graph: Graph, settings: Settings, monkeypatch: py
     graph.run("MATCH (e:AuditEvent {seq: 1}) SET e.subject = 'mallory'")
     result = CliRunner().invoke(cli.main, ["audit", "verify"])
     assert result.exit_code == 1 and "broken at event 1" in result.output
+
+
+def _cut_back_to(graph: Graph, kept: StoredEvent) -> None:
+    """What someone with write access could do unseen by the chain alone: drop the newest events
+    and move the head back to the last one kept (test-only tampering)."""
+    graph.run("MATCH (e:AuditEvent) WHERE e.seq > $seq DELETE e", seq=kept.seq)
+    graph.run("MATCH (h:AuditHead) SET h.seq = $seq, h.hash = $hash", seq=kept.seq, hash=kept.hash)
+
+
+def test_an_anchor_finds_the_end_cut_off_or_rewritten(graph: Graph) -> None:
+    stored = [append_event(graph, event()) for _ in range(4)]
+    anchor = verify_chain(graph).head
+    assert anchor == (4, stored[-1].hash)
+    _cut_back_to(graph, stored[1])
+    assert verify_chain(graph).ok  # the chain alone cannot tell
+    report = verify_chain(graph, anchor)
+    assert (report.ok, report.first_broken_seq) == (False, 3)
+    assert report.reason == "the log ends before anchored event 4: events were removed"
+    append_event(graph, event(subject="mallory"))
+    append_event(graph, event(subject="mallory"))  # events 3 and 4 again, with other content and hashes
+    assert verify_chain(graph).ok
+    report = verify_chain(graph, anchor)
+    assert (report.ok, report.first_broken_seq) == (False, 4)
+    assert "not the anchored one" in report.reason
+    assert verify_chain(graph, (2, stored[1].hash)).ok  # what is left up to event 2 is as it was
+
+
+def test_cli_verify_keeps_and_checks_anchors(graph: Graph, settings: Settings, monkeypatch: pytest.MonkeyPatch,
+                                             tmp_path) -> None:
+    from app import cli
+
+    monkeypatch.setattr(importlib.import_module("app.cli.audit"), "get_settings", lambda: settings)
+    anchors = tmp_path / "anchors.txt"
+    run = CliRunner().invoke
+    assert run(cli.main, ["audit", "verify", "--anchor-file", str(anchors)]).exit_code == 0
+    assert not anchors.exists()  # an empty log has nothing to anchor
+    stored = [append_event(graph, event()) for _ in range(3)]
+    result = run(cli.main, ["audit", "verify", "--anchor-file", str(anchors)])
+    assert result.exit_code == 0 and f"anchor: 3:{stored[-1].hash}" in result.output
+    append_event(graph, event())
+    assert run(cli.main, ["audit", "verify", "--anchor-file", str(anchors)]).exit_code == 0
+    assert [line.split()[0].split(":")[0] for line in anchors.read_text().splitlines()] == ["3", "4"]
+
+    _cut_back_to(graph, stored[-1])
+    result = run(cli.main, ["audit", "verify", "--anchor-file", str(anchors)])
+    assert result.exit_code == 1 and "ends before anchored event 4" in result.output
+    assert len(anchors.read_text().splitlines()) == 2  # a broken log adds no anchor
+    assert run(cli.main, ["audit", "verify", "--anchor", f"3:{stored[-1].hash}"]).exit_code == 0
+    for wrong in ["3", f"0:{stored[-1].hash}", "3:xyz"]:
+        result = run(cli.main, ["audit", "verify", "--anchor", wrong])
+        assert result.exit_code == 2 and "an anchor is SEQ:HASH" in result.output
+    anchors.write_text("not an anchor\n")
+    assert run(cli.main, ["audit", "verify", "--anchor-file", str(anchors)]).exit_code == 2
