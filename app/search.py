@@ -56,7 +56,7 @@ def build_query(name: str | None, date_of_birth: str | None, postcode: str | Non
         postcode_outward=code.outward if code else None,
     )
     if query.empty and name and name.strip():
-        raise InvalidSearch("name: nothing in it can be searched on (names are searched by their Latin letters, "
+        raise InvalidSearch("name: nothing in it can be searched on (names are searched by their letters, "
                             f"in words of up to {MAX_TOKEN_LENGTH})")
     if query.empty:
         raise InvalidSearch("give at least one of name, dateOfBirth, postcode, nhsNumber")

@@ -15,6 +15,7 @@ from datetime import date
 from functools import lru_cache
 
 import jellyfish
+from anyascii import anyascii
 
 from matching.nicknames import ROOT_BY_NAME, ROOTS_BY_NAME
 
@@ -52,12 +53,25 @@ def _ascii(text: str) -> str:
     return text.lower()
 
 
+def _latin(name: str) -> str:
+    """A name in lower-case Latin letters: accents folded as ``_ascii`` does, and letters of
+    other scripts transliterated (Мария -> mariya, Γιώργος -> giorgos), so a name recorded in
+    its own script meets the same name recorded in Latin letters. Other symbols are dropped:
+    only letters become letters."""
+    name = name.translate(_FOLD)
+    if name.isascii():
+        return name.lower()
+    return "".join(c if c.isascii() else anyascii(c) if c.isalpha() else ""
+                   for c in unicodedata.normalize("NFKD", name)).lower()
+
+
 @lru_cache(maxsize=1 << 18)
 def clean_name(raw: str | None) -> str:
-    """Lower-case ASCII words: accents folded, apostrophes dropped, punctuation to spaces, titles gone."""
+    """Lower-case ASCII words: accents folded, other scripts transliterated, apostrophes
+    dropped, punctuation to spaces, titles gone."""
     if not raw:
         return ""
-    tokens = _NON_ALNUM.sub(" ", _ascii(raw)).split()
+    tokens = _NON_ALNUM.sub(" ", _latin(raw)).split()
     start = 0
     while start < len(tokens) - 1 and tokens[start] in TITLES:
         start += 1

@@ -188,7 +188,8 @@ def plan(
             writes.new_records.append(record.as_new)
             continue
         props = _record_props(record, stored)
-        if stored.get("retired") or any(props[k] != stored.get(k) for k in (*RECORD_LISTS, "sex")):
+        # names_text too: the same names clean to other tokens when the cleaner has learnt more.
+        if stored.get("retired") or any(props[k] != stored.get(k) for k in (*RECORD_LISTS, "names_text", "sex")):
             writes.changed_records.append(props)
     for iid, props in draft.involvements.items():
         stored = stored_involvements.get(iid)

@@ -6,7 +6,7 @@ CALL () {
   UNWIND $record_ids AS id
   MATCH (s:SourceRecord {id: id})
   RETURN collect({
-    id: s.id, name_variants: s.name_variants, dobs: [d IN coalesce(s.dobs, []) | toString(d)], nhs_numbers: s.nhs_numbers,
+    id: s.id, name_variants: s.name_variants, names_text: s.names_text, dobs: [d IN coalesce(s.dobs, []) | toString(d)], nhs_numbers: s.nhs_numbers,
     sex: s.sex, retired: s.retired,
     links: [(s)-[g:GAVE_ADDRESS]->(a:SourceAddress) | [a.id, toString(g.first_seen), toString(g.last_seen),
             coalesce(g.span_involvements, []), [d IN coalesce(g.span_first, []) | toString(d)], [d IN coalesce(g.span_last, []) | toString(d)]]]

@@ -96,7 +96,7 @@ def test_tokens_too_long_for_a_name_are_not_searched(api: Api) -> None:
     assert WILLIAM in _hits(api, name=f"William {'a' * 200_000} Smith")
     body = api.gql(SEARCH, {"name": "a" * 200_000})
     assert errors_at(body)["searchPeople"].startswith("name: nothing in it can be searched on")
-    assert errors_at(api.gql(SEARCH, {"name": "Зорка"}))["searchPeople"].startswith("name: nothing in it")
+    assert errors_at(api.gql(SEARCH, {"name": "😀 ✝"}))["searchPeople"].startswith("name: nothing in it")
 
 
 def test_a_blank_postcode_or_uprn_is_a_clear_error_in_address_search(api: Api) -> None:

@@ -198,18 +198,30 @@ def test_rejected_rows_are_kept_as_sent_with_unknown_and_unnamed_cells(graph: Gr
     assert sent == [*rejected, lines[1], '{"source_person_id": "A2", "colour": "red"}']
 
 
-def test_names_in_other_scripts_land_as_recorded_and_resolve_with_no_name_tokens(graph: Graph, tmp_path: Path) -> None:
-    text = "source_person_id,given_name,family_name,date_of_birth\nB12,Зорка,,2010-03-04\nB13,,李,\n"
+def test_names_in_other_scripts_land_as_recorded_and_are_searched_transliterated(graph: Graph, tmp_path: Path) -> None:
+    text = "source_person_id,given_name,family_name,date_of_birth\nB12,Зорка,,2010-03-04\nB13,,李,\nB14,😀,,\n"
     summary = ingest_file(graph, tmp_path, "CSC", write(tmp_path / "csc.csv", text))
-    assert (summary.rows_landed, summary.rows_rejected) == (2, 0)
-    zorka, li = record(graph, "CSC:B12"), record(graph, "CSC:B13")
+    assert (summary.rows_landed, summary.rows_rejected) == (3, 0)
+    zorka, li, emoji = record(graph, "CSC:B12"), record(graph, "CSC:B13"), record(graph, "CSC:B14")
     assert (zorka["name_variants"], li["name_variants"]) == (["Зорка||"], ["||李"])
-    assert zorka["names_text"] == li["names_text"] == ""
-    assert count(graph, "NameToken") == 0
+    assert (zorka["names_text"], li["names_text"], emoji["names_text"]) == ("zorka", "li", "")
+    assert count(graph, "NameToken") == 2
     resolve(graph)
     people = graph.run("MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p:Person) RETURN s.id AS s, p.id AS p")
-    assert {row["s"] for row in people} == {"CSC:B12", "CSC:B13"}
-    assert search_people(graph, build_query(None, "2010-03-04", None, None), 10)[0].record_id == "CSC:B12"
+    assert {row["s"] for row in people} == {"CSC:B12", "CSC:B13", "CSC:B14"}
+    for typed in ("Зорка", "Zorka", "Zorca"):
+        assert search_people(graph, build_query(typed, None, None, None), 10)[0].record_id == "CSC:B12"
+
+
+def test_a_record_stored_before_its_names_were_searchable_gets_them_when_sent_again(graph: Graph,
+                                                                                    tmp_path: Path) -> None:
+    """Names in other scripts were stored with no search terms before they were transliterated:
+    a later file with the same row (not a repeat of the same file) brings the terms in."""
+    ingest_file(graph, tmp_path, "CSC", write(tmp_path / "a.csv", "source_person_id,given_name\nB12,Зорка\n"))
+    graph.run("MATCH (s:SourceRecord {id: 'CSC:B12'}) SET s.names_text = ''")  # as an earlier MAST stored it
+    text = "source_person_id,given_name\nB12,Зорка\nB20,Ann\n"
+    ingest_file(graph, tmp_path, "CSC", write(tmp_path / "b.csv", text))
+    assert record(graph, "CSC:B12")["names_text"] == "zorka"
 
 
 def test_bad_values_are_dropped_as_fields_with_warnings_while_the_row_lands(graph: Graph, tmp_path: Path) -> None:

@@ -24,7 +24,9 @@ from matching.nicknames import PREFERRED_ROOT, ROOTS_BY_NAME
         ("Smith-Jones", "smith jones"), ("  mary-anne ", "mary anne"), ("Jean-Luc", "jean luc"),
         ("st. john", "st john"), ("Smith,John", "smith john"), ("J. R. R.", "j r r"),
         ("Anne   Marie", "anne marie"), ("\tAmir\n", "amir"), ("SMITH", "smith"),
-        (None, ""), ("", ""), ("   ", ""), ("---", ""), ("李", ""),
+        (None, ""), ("", ""), ("   ", ""), ("---", ""), ("😀", ""), ("Ana 😀 Smith", "ana smith"),
+        # Other scripts, transliterated so they meet the same name written in Latin letters.
+        ("Мария Иванова", "mariya ivanova"), ("Зорка", "zorka"), ("Γιώργος", "giorgos"), ("李", "li"),
     ],
 )
 def test_clean_name_folds_case_accents_and_punctuation(raw: str | None, cleaned: str) -> None:
