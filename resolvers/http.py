@@ -17,7 +17,7 @@ from cross_web import HTTPException
 from app.audit.log import AuditWriteError, append_event_async
 from app.auth.middleware import principal_from_request
 from app.auth.verify import TokenVerifier
-from app.ingest.extract import first_of_each_key
+from app.ingest.extract import NotJson, first_of_each_key
 from app.pseudonyms import Pseudonymiser, pseudonym_key
 from app.settings import Settings
 from resolvers.context import PURPOSE_HEADER, RequestContext
@@ -123,7 +123,7 @@ class MastGraphQL(GraphQL):
         the decoder's recursion limit, or not an object (or a batch, which strawberry refuses
         itself) would otherwise escape as a 500."""
         try:
-            parsed = json.loads(data, object_pairs_hook=first_of_each_key, parse_int=_integer)
+            parsed = json.loads(data, object_pairs_hook=first_of_each_key, parse_int=_integer, parse_constant=NotJson)
         except (ValueError, RecursionError) as error:
             raise HTTPException(400, "Unable to parse request body as JSON") from error
         if not isinstance(parsed, (dict, list)):

@@ -297,6 +297,17 @@ def first_of_each_key(pairs: list[tuple[str, object]]) -> dict[str, object]:
     return first
 
 
+class NotJson:
+    """NaN, Infinity or -Infinity: Python's parser reads them, but JSON has no such values
+    (``parse_constant`` for ``json.loads``)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
 class TooDeep(json.JSONDecodeError):
     """A line nested deeper than Python's parser can follow (it would crash the load)."""
 
@@ -305,14 +316,15 @@ def _loads(text: str) -> object:
     """A JSON line, its integers kept as the digits sent: a field takes them as text anyway,
     and Python refuses to convert an integer of over 4,300 digits (the load would crash)."""
     try:
-        return json.loads(text, parse_int=str, object_pairs_hook=first_of_each_key)
+        return json.loads(text, parse_int=str, parse_constant=NotJson, object_pairs_hook=first_of_each_key)
     except RecursionError:
         raise TooDeep("nested too deeply to read", text, 0) from None
 
 
 # A field's value must be text: a string, null (an empty value, as an empty CSV cell) or a
 # JSON integer (its digits: a UPRN or NHS number sent as a number). Anything else is dropped.
-_NOT_TEXT = ((bool, "a JSON true or false, not text"), (float, "a JSON number with a fraction or exponent, not text"),
+_NOT_TEXT = ((NotJson, "NaN or Infinity, which JSON does not have, not text"),
+             (bool, "a JSON true or false, not text"), (float, "a JSON number with a fraction or exponent, not text"),
              (list, "a JSON array, not text"), (dict, "a JSON object, not text"))
 
 

@@ -120,6 +120,21 @@ def test_a_value_that_is_not_text_is_dropped_an_integer_read_as_digits_and_null_
     assert uprns == [{"uprn": "100023336956"}]
 
 
+def test_nan_or_infinity_in_a_row_is_dropped_as_what_it_is(api: Api) -> None:
+    """Python's parser reads NaN and Infinity, which are not JSON; a row's field holding one is
+    dropped, as any value that is not text is, with a reason that says so."""
+    body = ('{"query": ' + json.dumps(INGEST) + ', "variables": {"source": "HOUSING", "rows": '
+            '[{"source_person_id": "T9", "given_name": "Ann", "lead_role": NaN, "lead_team": -Infinity}]}}')
+    token = api.token("integrator", "HOUSING")
+    response = api.client.post("/graphql", content=body, headers={"Authorization": f"Bearer {token}",
+                                                                  "Content-Type": "application/json"})
+    result = response.json()["data"]["ingestRecords"]
+    assert (result["rowsLanded"], result["fieldsDropped"]) == (1, 2)
+    assert {(p["field"], p["reason"]) for p in result["problems"]} == {
+        ("lead_role", "NaN or Infinity, which JSON does not have, not text"),
+        ("lead_team", "NaN or Infinity, which JSON does not have, not text")}
+
+
 def test_a_long_problem_list_says_it_is_cut_and_where_the_whole_report_is(api: Api) -> None:
     rows = [{"source_person_id": f"Q{n}", "given_name": "Ann", "date_of_birth": "31/02/2000", "sex": "zz"}
             for n in range(800)]

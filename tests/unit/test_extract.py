@@ -117,14 +117,17 @@ def test_a_json_key_given_twice_exactly_keeps_its_first_value(tmp_path: Path) ->
 def test_a_json_value_is_text_null_or_an_integer_and_anything_else_is_set_aside(tmp_path: Path) -> None:
     big = "9" * 5000  # past Python's int-to-text limit: read as the digits sent, not a crash
     text = ('{"source_person_id":"P1","given_name":null,"uprn":12345,"nhs_number":9434765919,"town":["Leeds"],'
-            '"address_line_1":{"n":1},"status":true,"sex":1.0,"lead_phone":1e5,"involvement_id":' + big + '}\n')
+            '"address_line_1":{"n":1},"status":true,"sex":1.0,"lead_phone":1e5,"lead_email":NaN,"lead_role":-Infinity,'
+            '"involvement_id":' + big + '}\n')
     [row] = rows(inspect(write(tmp_path, text)))
     assert row.fields == {"source_person_id": "P1", "given_name": "", "uprn": "12345", "nhs_number": "9434765919",
                           "involvement_id": big}
     assert row.not_text == {"town": "a JSON array, not text", "address_line_1": "a JSON object, not text",
                             "status": "a JSON true or false, not text",
                             "sex": "a JSON number with a fraction or exponent, not text",
-                            "lead_phone": "a JSON number with a fraction or exponent, not text"}
+                            "lead_phone": "a JSON number with a fraction or exponent, not text",
+                            "lead_email": "NaN or Infinity, which JSON does not have, not text",
+                            "lead_role": "NaN or Infinity, which JSON does not have, not text"}
 
 
 def test_blank_lines_before_the_header_are_skipped_and_lines_keep_their_numbers(tmp_path: Path) -> None:
