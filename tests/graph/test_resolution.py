@@ -81,6 +81,17 @@ def test_ids_are_stable_merges_redirect_and_reviewer_decisions_survive_full_runs
     assert explain_pair(graph, "POLICE:1", "NHS:1")["probability"] > 0.5
 
 
+def test_a_name_recorded_in_another_script_resolves_with_the_same_name_in_latin_letters(graph: Graph,
+                                                                                       tmp_path: Path) -> None:
+    latin = {"source_person_id": "7", "given_name": "Maria", "family_name": "Ivanova", "date_of_birth": "1991-05-06",
+             "address_line_1": "3 Mill Lane", "postcode": "LS6 2AB"}
+    ingest_rows(graph, tmp_path, "POLICE", [latin])
+    ingest_rows(graph, tmp_path, "NHS", [{**latin, "given_name": "Мария", "family_name": "Иванова"}])
+    ingest_rows(graph, tmp_path, "CSC", [{**latin, "given_name": "Олег", "family_name": "Петров"}])
+    resolve(graph)
+    assert _person(graph, "NHS:7") == _person(graph, "POLICE:7") != _person(graph, "CSC:7")
+
+
 def places(graph: Graph) -> set[frozenset[str]]:
     rows = graph.run("MATCH (s:SourceAddress)-[:RESOLVES_TO]->(a:Address) RETURN a.id AS a, collect(s.id) AS sources")
     return {frozenset(r["sources"]) for r in rows}
