@@ -85,7 +85,8 @@ class Mutation:
     )
     review_match: Optional[review.ReviewDecision] = strawberry.field(
         resolver=review.resolve_review_match,
-        description="Reviewers: decide whether two records are the same person ('same' or 'different').",
+        description="Reviewers: decide whether two records are the same person ('same' or 'different'). A pair's "
+                    "latest decision is the one the resolver applies; earlier ones stay as its history.",
     )
 
 

@@ -56,9 +56,12 @@ MATCH (:SourceRecord {id: id})-[:RESOLVES_TO]->(e:Person)
 MATCH (e)<-[:RESOLVES_TO]-(s:SourceRecord)
 WITH DISTINCT s, e""" + _ASSIGNMENT_ROWS
 
+# A pair's latest decision: a reviewer may correct one ('different' after 'same'), and the
+# earlier ones stay as its history.
 DECISIONS = """
 MATCH (d:ReviewDecision)
-RETURN d.record_a AS a, d.record_b AS b, d.decision AS decision
+WITH d ORDER BY d.at, d.id
+RETURN d.record_a AS a, d.record_b AS b, last(collect(d.decision)) AS decision
 """
 
 EDGES_OF_RECORDS = """

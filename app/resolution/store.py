@@ -150,7 +150,7 @@ def load_assignment_around(graph: Graph, record_ids: Iterable[str]) -> tuple[dic
 
 
 def load_decisions(graph: Graph) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Reviewers' (must_link, cannot_link) pairs."""
+    """Reviewers' (must_link, cannot_link) pairs, by each pair's latest decision."""
     must: list[tuple[str, str]] = []
     cannot: list[tuple[str, str]] = []
     for row in graph.run(cypher.DECISIONS):

@@ -81,6 +81,21 @@ def test_ids_are_stable_merges_redirect_and_reviewer_decisions_survive_full_runs
     assert explain_pair(graph, "POLICE:1", "NHS:1")["probability"] > 0.5
 
 
+def test_a_pair_s_latest_review_decision_is_the_one_applied(graph: Graph, tmp_path: Path) -> None:
+    ingest_rows(graph, tmp_path, "POLICE", ROWS)
+    ingest_rows(graph, tmp_path, "NHS", [{**ROWS[0], "given_name": "Bob", "nhs_number": ""}])
+    resolve(graph)
+    decide = ("CREATE (:ReviewDecision {id: $id, record_a: 'NHS:1', record_b: 'POLICE:1', decision: $decision, "
+              "at: datetime($at)})")
+    graph.run(decide, id="d1", decision="same", at="2026-01-01T10:00:00Z")
+    graph.run(decide, id="d0", decision="different", at="2026-01-01T11:00:00Z")  # the reviewer corrects it
+    resolve(graph, full=True)
+    assert _person(graph, "NHS:1") != _person(graph, "POLICE:1")
+    graph.run(decide, id="d2", decision="same", at="2026-01-01T12:00:00Z")  # and changes their mind again
+    resolve(graph, full=True)
+    assert _person(graph, "NHS:1") == _person(graph, "POLICE:1")
+
+
 def test_a_name_recorded_in_another_script_resolves_with_the_same_name_in_latin_letters(graph: Graph,
                                                                                        tmp_path: Path) -> None:
     latin = {"source_person_id": "7", "given_name": "Maria", "family_name": "Ivanova", "date_of_birth": "1991-05-06",
