@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.db import Graph
-from app.resolution.cypher import LIVES_AT_SEEN
+from app.resolution.cypher import DROP_INACTIVE_LIVES_AT, LIVES_AT_SEEN
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             }} IN TRANSACTIONS OF 5000 ROWS
             """,
         ),
+    ),
+    Migration(
+        7,
+        "no address links for people no longer active: merged away, or every record retired",
+        (DROP_INACTIVE_LIVES_AT,),
     ),
 )
 

@@ -135,7 +135,7 @@ RETURN pid,
 HOUSEHOLDS = f"""
 UNWIND $ids AS pid
 MATCH (p:Person {{id: pid}})-[:LIVES_AT]->(a:Address)<-[l:LIVES_AT]-(other:Person)
-WHERE other <> p AND other.status <> 'merged'
+WHERE other <> p AND other.status = 'active'
 WITH pid, other, a, l, {_SHOWN_SPANS} AS shown
 RETURN pid, collect({{person_id: other.id, address_id: a.id, {_SEEN}}}) AS members
 """
@@ -208,7 +208,7 @@ MATCH (a:Address {{id: aid}})
 RETURN a.id AS id, a.line_1 AS line_1, a.line_2 AS line_2, a.town AS town, a.postcode AS postcode,
        a.outward AS outward, a.uprn AS uprn,
   COLLECT {{
-    MATCH (p:Person)-[l:LIVES_AT]->(a) WHERE p.status <> 'merged'
+    MATCH (p:Person)-[l:LIVES_AT]->(a) WHERE p.status = 'active'
     WITH p, l, {_SHOWN_SPANS} AS shown
     RETURN {{person_id: p.id, {_SEEN}}}
   }} AS residents,
@@ -241,7 +241,7 @@ RETURN p.id AS id ORDER BY p.id SKIP $skip LIMIT $limit
 CONNECTIONS = """
 MATCH (start:Person {id: $id})
 MATCH path = (start)-[:LIVES_AT*2..6]-(other:Person)
-WHERE other <> start AND other.status <> 'merged' AND length(path) <= 2 * $depth
+WHERE other <> start AND other.status = 'active' AND length(path) <= 2 * $depth
 WITH other, min(length(path)) / 2 AS distance
 RETURN other.id AS id, distance ORDER BY distance, id SKIP $skip LIMIT $limit
 """

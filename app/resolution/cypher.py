@@ -240,6 +240,14 @@ SET l += seen
 
 ALL_ACTIVE_PERSON_IDS = "MATCH (p:Person {status: 'active'}) RETURN p.id AS id"
 
+# A person no longer active (merged into another, or with every record retired) keeps no
+# address links: an agency that withdraws its records withdraws where the person lived too.
+DROP_INACTIVE_LIVES_AT = """
+MATCH (p:Person) WHERE p.status <> 'active'
+MATCH (p)-[l:LIVES_AT]->(:Address)
+DELETE l
+"""
+
 MARK_RESOLVED = """
 UNWIND $ids AS id
 MATCH (s:SourceRecord {id: id})

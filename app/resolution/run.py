@@ -123,7 +123,8 @@ def _resolve(graph: Graph, full: bool, keep_model: bool) -> RunSummary:
         if mode == "full":
             store.rebuild_households(graph, None)
         else:
-            people = touched_people | set(changes.assignment.values()) | store.persons_at(graph, moved_addresses)
+            gone = set(changes.merged) | set(changes.emptied)  # their links go: they hold no current record
+            people = touched_people | gone | set(changes.assignment.values()) | store.persons_at(graph, moved_addresses)
             store.rebuild_households(graph, people)
         store.mark_resolved(graph, pending.active | pending.retired)
     stats["total_s"] = round(time.perf_counter() - started, 2)

@@ -272,7 +272,10 @@ def persons_at(graph: Graph, source_address_ids: Iterable[str]) -> set[str]:
 
 
 def rebuild_households(graph: Graph, person_ids: Iterable[str] | None) -> None:
-    """Person-to-address links, for the given people or (None) everyone active."""
+    """Person-to-address links, for the given people or (None) everyone: a person merged away
+    or with every record retired is left with none."""
+    if person_ids is None:
+        graph.run(cypher.DROP_INACTIVE_LIVES_AT)
     ids = [r["id"] for r in graph.run(cypher.ALL_ACTIVE_PERSON_IDS)] if person_ids is None else list(person_ids)
     for chunk in _chunks(ids, 5000):
         graph.run(cypher.REBUILD_LIVES_AT, ids=list(chunk))

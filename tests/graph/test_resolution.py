@@ -91,9 +91,37 @@ def test_a_pair_s_latest_review_decision_is_the_one_applied(graph: Graph, tmp_pa
     graph.run(decide, id="d0", decision="different", at="2026-01-01T11:00:00Z")  # the reviewer corrects it
     resolve(graph, full=True)
     assert _person(graph, "NHS:1") != _person(graph, "POLICE:1")
+    apart = {_person(graph, "NHS:1"), _person(graph, "POLICE:1")}
     graph.run(decide, id="d2", decision="same", at="2026-01-01T12:00:00Z")  # and changes their mind again
-    resolve(graph, full=True)
+    graph.run("MATCH (s:SourceRecord) SET s.needs_resolution = true")  # as reviewMatch marks them
+    assert resolve(graph).mode == "incremental"
     assert _person(graph, "NHS:1") == _person(graph, "POLICE:1")
+    (merged,) = apart - {_person(graph, "POLICE:1")}
+    assert _addresses_of(graph, merged) == 0  # merged away: the survivor holds the address now
+
+
+def _addresses_of(graph: Graph, person_id: str) -> int:
+    return graph.run("MATCH (:Person {id: $id})-[l:LIVES_AT]->() RETURN count(l) AS n", id=person_id)[0]["n"]
+
+
+def test_a_person_whose_records_are_all_retired_keeps_no_address(graph: Graph, tmp_path: Path) -> None:
+    def row(spid: str, given: str, dob: str) -> dict[str, str]:
+        return {"source_person_id": spid, "given_name": given, "family_name": "Oddie", "date_of_birth": dob,
+                "address_line_1": "1 Oak Lane", "postcode": "LS6 2AB"}
+
+    ingest_rows(graph, tmp_path, "POLICE", [row("1", "Ann", "1970-01-01")])
+    ingest_rows(graph, tmp_path, "CSC", [row("2", "Ben", "1980-02-02")])
+    resolve(graph)
+    withdrawn, staying = _person(graph, "POLICE:1"), _person(graph, "CSC:2")
+    assert _addresses_of(graph, withdrawn) == _addresses_of(graph, staying) == 1
+    ingest_rows(graph, tmp_path, "POLICE", [row("3", "Cal", "1990-03-03")], mode="snapshot")  # POLICE:1 retired
+    assert resolve(graph).mode == "incremental"
+    status = graph.run("MATCH (p:Person {id: $id}) RETURN p.status AS s", id=withdrawn)[0]["s"]
+    assert (status, _addresses_of(graph, withdrawn), _addresses_of(graph, staying)) == ("retired", 0, 1)
+    # A full run drops a link an earlier version left on someone no longer active.
+    graph.run("MATCH (p:Person {id: $id}), (a:Address) CREATE (p)-[:LIVES_AT]->(a)", id=withdrawn)
+    resolve(graph, full=True)
+    assert (_addresses_of(graph, withdrawn), _addresses_of(graph, staying)) == (0, 1)
 
 
 def test_a_name_recorded_in_another_script_resolves_with_the_same_name_in_latin_letters(graph: Graph,
