@@ -80,6 +80,23 @@ def full_postcode(raw: str) -> str:
     return code.full
 
 
+def address_text(raw: str | None) -> str:
+    """What the caller typed to find an address, cleaned as the address search reads addresses
+    (``resolvers.cypher._ADDRESS_TEXT``): lower case, no commas, words one space apart."""
+    return " ".join((raw or "").lower().replace(",", "").split())
+
+
+def search_uprn(raw: str) -> str:
+    """A UPRN as stored on addresses: without the leading zeros exports add."""
+    try:
+        uprn = norm.normalise_uprn(raw)
+    except norm.InvalidValue as error:
+        raise InvalidSearch(f"uprn: {error}") from error
+    if uprn is None:
+        raise InvalidSearch("uprn: empty")
+    return uprn
+
+
 def names_lucene(tokens: tuple[str, ...], vocabulary: NameVocabulary) -> str:
     """Each cleaned token exactly (boosted), the stored tokens one edit away, and the formal
     names it may stand for, e.g. ``smyth^3 smith smythe bill william``. Without the boost,

@@ -190,15 +190,20 @@ RETURN candidates{held}
 
 ADDRESSES_BY_UPRN = "MATCH (a:Address {uprn: $uprn}) RETURN a.id AS id ORDER BY a.id LIMIT $limit"
 
-ADDRESSES_BY_POSTCODE = """
-MATCH (a:Address {postcode: $postcode})
-WHERE $text = '' OR toLower(coalesce(a.line_1, '') + ' ' + coalesce(a.line_2, '')) CONTAINS $text
+# An address as text search reads it: its lines and town that are not empty, one space apart,
+# lower case and without commas, as ``app.search.address_text`` cleans what the caller typed.
+_ADDRESS_TEXT = """toLower(replace(reduce(t = '', part IN [x IN [a.line_1, a.line_2, a.town] WHERE trim(coalesce(x, '')) <> '']
+                                    | t + ' ' + trim(part)), ',', ''))"""
+
+ADDRESSES_BY_POSTCODE = f"""
+MATCH (a:Address {{postcode: $postcode}})
+WHERE $text = '' OR {_ADDRESS_TEXT} CONTAINS $text
 RETURN a.id AS id ORDER BY a.id LIMIT $limit
 """
 
-ADDRESSES_BY_TEXT = """
+ADDRESSES_BY_TEXT = f"""
 MATCH (a:Address)
-WHERE toLower(coalesce(a.line_1, '') + ' ' + coalesce(a.line_2, '') + ' ' + coalesce(a.town, '')) CONTAINS $text
+WHERE {_ADDRESS_TEXT} CONTAINS $text
 RETURN a.id AS id ORDER BY a.id LIMIT $limit
 """
 

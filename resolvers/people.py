@@ -8,7 +8,7 @@ from typing import Any, Optional
 import strawberry
 from strawberry.types import Info
 
-from app.search import InvalidSearch, build_query, full_postcode, search_people
+from app.search import InvalidSearch, address_text, build_query, full_postcode, search_people, search_uprn
 from matching.search import Scored, SearchQuery
 from resolvers import data, paging
 from resolvers.context import RequestContext
@@ -91,12 +91,13 @@ async def resolve_search_addresses(
     ctx = ctx_of(info)
     ctx.authorise("searchAddresses")
     limit = paging.page_size(first)
-    cleaned = " ".join((text or "").lower().split())
+    cleaned = address_text(text)
     uprn = (uprn or "").strip() or None
     if not (cleaned or postcode or uprn):
         raise InvalidInput("give at least one of text, postcode, uprn")
     try:
         code = full_postcode(postcode) if postcode else None
+        uprn = search_uprn(uprn) if uprn else None
     except InvalidSearch as error:
         raise InvalidInput(str(error)) from error
     ids = await ctx.read(data.address_ids, ctx.graph, cleaned, code, uprn, limit)

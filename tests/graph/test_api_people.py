@@ -148,7 +148,7 @@ def test_dates_the_address_migration_cannot_attribute_are_hidden_where_they_coul
     api.graph.run("MATCH ()-[l:LIVES_AT]->() REMOVE l.seen_agencies, l.seen_involvements, l.seen_first, l.seen_last")
     api.graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = 5")
     try:
-        assert [m.version for m in migrate(api.graph)] == [6]
+        assert [m.version for m in migrate(api.graph)] == [6, 7]
     finally:
         api.graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = $v", v=CODE_VERSION)
     query = "query($id: ID!) { person(id: $id) { addresses { firstSeen lastSeen } } }"
@@ -183,8 +183,12 @@ def test_address_residents_and_involvements_by_agency(api: Api) -> None:
 
 def test_search_addresses_by_postcode_uprn_and_text(api: Api) -> None:
     query = "query($p: String, $u: String, $t: String) { searchAddresses(postcode: $p, uprn: $u, text: $t) { id } }"
-    for variables in ({"p": "ls6 2ab"}, {"u": "100000000014"}, {"t": "park road"}, {"p": "LS62AB", "t": "14 park"}):
+    for variables in ({"p": "ls6 2ab"}, {"u": "100000000014"}, {"u": " 100000000014 "}, {"t": "park road"},
+                      {"p": "LS62AB", "t": "14 park"}, {"t": "14 Park Road, Leeds"}, {"t": " park  road leeds"},
+                      {"p": "LS6 2AB", "t": "road leeds"}):
         assert api.gql(query, variables)["data"]["searchAddresses"] == [{"id": PARK_ROAD}], variables
+    for wrong in ("14a", "0100000000014"):  # refused as ingestion refuses them, not searched for as sent
+        assert "uprn: a UPRN is a number" in errors_at(api.gql(query, {"u": wrong}))["searchAddresses"]
 
 
 def test_multi_agency_people_pages_with_cursors(api: Api) -> None:
