@@ -29,13 +29,17 @@ def _anchor(text: str, where: str) -> Head:
 
 
 def _last_anchor(path: Path) -> Head | None:
-    """The newest anchor in the file (its last line), or None for a file not yet written."""
+    """The newest anchor in the file (its last line), or None for a file not yet written. A
+    file holding none is refused: emptied, it would let a rewritten log be trusted afresh."""
+    if not path.exists():
+        return None
     try:
-        lines = path.read_text(encoding="utf-8").split("\n") if path.exists() else []
+        lines = [line for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
     except (OSError, UnicodeDecodeError) as error:
         raise click.ClickException(f"{path}: the anchors cannot be read ({error})") from error
-    newest = [line for line in lines if line.strip()][-1:]
-    return _anchor(newest[0].split()[0], str(path)) if newest else None  # a line: "SEQ:HASH VERIFIED_AT"
+    if not lines:
+        raise click.UsageError(f"{path} holds no anchor: if it is new, remove it and verify again")
+    return _anchor(lines[-1].split()[0], str(path))  # a line: "SEQ:HASH VERIFIED_AT"
 
 
 @audit.command()
@@ -49,9 +53,10 @@ def verify(anchor_text: str | None, anchor_file: Path | None) -> None:
 
     The chain alone cannot show its end cut off, or all of it rewritten, by someone with write
     access to the graph: an anchor kept elsewhere does."""
-    if anchor_text and anchor_file:
+    if anchor_text is not None and anchor_file:
         raise click.UsageError("give --anchor or --anchor-file, not both")
-    anchor = _anchor(anchor_text, "--anchor") if anchor_text else _last_anchor(anchor_file) if anchor_file else None
+    anchor = (_anchor(anchor_text, "--anchor") if anchor_text is not None
+              else _last_anchor(anchor_file) if anchor_file else None)
     with Graph(get_settings()) as graph:
         report = verify_chain(graph, anchor)
     if not report.ok:

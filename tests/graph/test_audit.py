@@ -261,8 +261,10 @@ def test_cli_verify_keeps_and_checks_anchors(graph: Graph, settings: Settings, m
     assert result.exit_code == 1 and "ends before anchored event 4" in result.output
     assert len(anchors.read_text().splitlines()) == 2  # a broken log adds no anchor
     assert run(cli.main, ["audit", "verify", "--anchor", f"3:{stored[-1].hash}"]).exit_code == 0
-    for wrong in ["3", f"0:{stored[-1].hash}", "3:xyz"]:
+    for wrong in ["3", f"0:{stored[-1].hash}", "3:xyz", "", " "]:
         result = run(cli.main, ["audit", "verify", "--anchor", wrong])
         assert result.exit_code == 2 and "an anchor is SEQ:HASH" in result.output
-    anchors.write_text("not an anchor\n")
-    assert run(cli.main, ["audit", "verify", "--anchor-file", str(anchors)]).exit_code == 2
+    for held in ("not an anchor\n", "", "\n \n"):  # emptied, the file must not let a rewritten log start afresh
+        anchors.write_text(held)
+        assert run(cli.main, ["audit", "verify", "--anchor-file", str(anchors)]).exit_code == 2
+        assert anchors.read_text() == held
