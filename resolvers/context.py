@@ -33,6 +33,7 @@ class AuditTrail:
     address_ids: set[str] = field(default_factory=set)
     fields: set[str] = field(default_factory=set)
     denied: set[str] = field(default_factory=set)
+    refused: list[str] = field(default_factory=list)  # "field: reason" of each refused for its input
     details: list[str] = field(default_factory=list)
 
     @property
@@ -45,12 +46,12 @@ class AuditTrail:
             agency=principal.agency,
             role=principal.role,
             operation=",".join(sorted(self.operations)),
-            outcome="denied" if self.denied else "allowed",
+            outcome="denied" if self.denied else "refused" if self.refused else "allowed",
             purpose=purpose,
             person_ids=tuple(sorted(self.person_ids)),
             address_ids=tuple(sorted(self.address_ids)),
             fields=tuple(sorted(self.fields | {f"denied:{d}" for d in self.denied})),
-            detail="; ".join(self.details),
+            detail="; ".join([*self.details, *(f"refused {r}" for r in self.refused)]),
         )
 
 

@@ -20,6 +20,7 @@ from resolvers.errors import InvalidInput
 
 DECISIONS = ("same", "different")
 MAX_NOTE = 2000
+MAX_ID = 200  # characters of a record id kept in the audit detail: ids are short, input need not be
 
 
 @strawberry.type(description="One record of a pair under review, as its agency holds it.")
@@ -110,6 +111,8 @@ async def resolve_review_match(
     if decision not in DECISIONS:
         raise InvalidInput("decision must be 'same' or 'different'")
     first, second = sorted((str(record_a), str(record_b)))
+    # Which records were asked about, found or not: probing for record ids shows in the log.
+    ctx.audit.details.append(f"review of {first[:MAX_ID]} and {second[:MAX_ID]}: {decision}")
     if first == second:
         raise InvalidInput("a record cannot be reviewed against itself")
     if len(note) > MAX_NOTE:
@@ -121,6 +124,6 @@ async def resolve_review_match(
         raise InvalidInput("no such pair of records scored as a possible match: 'same' is for pairs the resolver scored")
     if stored is None:
         raise InvalidInput("no such pair of records")
-    ctx.audit.details.append(f"review decision {stored['id']} on {first} and {second}: {decision}")
+    ctx.audit.details.append(f"stored as {stored['id']}")
     return ReviewDecision(id=strawberry.ID(stored["id"]), record_a=strawberry.ID(first), record_b=strawberry.ID(second),
                           decision=decision, note=note, reviewer=ctx.principal.subject, at=stored["at"])

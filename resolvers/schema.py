@@ -33,9 +33,9 @@ from strawberry.types import ExecutionContext
 from app.settings import Settings
 from resolvers import audit_log as audit_views
 from resolvers import ingest, people, review
-from resolvers.context import PURPOSE_HEADER
+from resolvers.context import PURPOSE_HEADER, RequestContext
 from resolvers.entities import Address, Person
-from resolvers.errors import ApiError, invalid_variable, variable_error, without_suggestion
+from resolvers.errors import ApiError, InvalidInput, invalid_variable, variable_error, without_suggestion
 
 MAX_DEPTH = 8
 MAX_ALIASES = 15
@@ -129,6 +129,18 @@ class VariableErrors(SchemaExtension):
             result.errors = [variable_error(v) if (v := invalid_variable(e)) else e for e in result.errors]
 
 
+class RefusalsAudited(SchemaExtension):
+    """A request refused for its input (a page too large, no such pair, a bad mode) is audited
+    as refused, with the reason, not as allowed: probing leaves a trace in the log."""
+
+    def on_execute(self) -> Iterator[None]:
+        yield
+        result, context = self.execution_context.result, self.execution_context.context
+        if result is not None and result.errors and isinstance(context, RequestContext):
+            context.audit.refused += [f"{'.'.join(map(str, e.path or ())) or '-'}: {e.message}"
+                                      for e in result.errors if isinstance(e.original_error, InvalidInput)]
+
+
 class OperationNameRequired(SchemaExtension):
     """The spec refuses a document of several operations without operationName; strawberry runs
     the first of them instead, so the refusal is set as the result before anything executes."""
@@ -182,6 +194,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
         OperationNameRequired,
         VariableErrors,
+        RefusalsAudited,
     ]
     if not settings.is_development:
         extensions += [DisableIntrospection,

@@ -21,7 +21,7 @@ class AuditEvent:
     agency: str
     role: str
     operation: str
-    outcome: str  # "allowed" or "denied"
+    outcome: str  # "allowed", "denied" (the role may not) or "refused" (the input could not be used)
     purpose: str | None = None
     person_ids: tuple[str, ...] = ()
     address_ids: tuple[str, ...] = ()

@@ -179,3 +179,15 @@ def test_an_integer_too_long_for_python_is_read_as_its_digits_not_a_refused_call
     headers = {"Authorization": f"Bearer {api.token('integrator', 'EDU')}", "Content-Type": "application/json"}
     result = api.client.post("/graphql", content=body, headers=headers).json()["data"]["ingestRecords"]
     assert (result["rowsLanded"], result["unknownColumns"]) == (1, ["ref"])
+
+
+def test_a_call_refused_for_its_input_is_audited_as_refused_with_the_reason(api: Api) -> None:
+    for variables in ({"source": "HOUSING", "rows": []},
+                      {"source": "HOUSING", "rows": [{"source_person_id": "R1", "given_name": "Ann"}], "mode": "bogus"}):
+        body = api.post("""mutation($source: String!, $rows: [JSON]!, $mode: String) {
+            ingestRecords(source: $source, rows: $rows, mode: $mode) { batchId } }""",
+                        {"mode": "delta", **variables}, role="integrator", agency="HOUSING").json()
+        [error] = body["errors"]
+        event = api.audit_events()[-1]
+        assert (event.operation, event.outcome) == ("ingestRecords", "refused")
+        assert event.detail == f"refused ingestRecords: {error['message']}"
