@@ -34,6 +34,8 @@ RETURN e {.*, at: toString(e.at)} AS e, valueType(e.at) AS at_type, labels(e) AS
 
 # The ids that stand for one person in the log: the surviving Person an id (perhaps superseded)
 # leads to, and every id merged into it, so a merge does not hide who viewed them before it.
+# `before` adds the people a part of them was split from (and those merged into those), each
+# up to the split: until then, an answer naming them showed this person's records too.
 _PERSON_IDS = """
 OPTIONAL MATCH (start:Person {id: $person_id})
 OPTIONAL MATCH (start)-[:MERGED_INTO*1..10]->(survivor:Person) WHERE NOT (survivor)-[:MERGED_INTO]->(:Person)
@@ -41,17 +43,27 @@ WITH coalesce(survivor, start) AS p
 OPTIONAL MATCH (merged:Person)-[:MERGED_INTO*1..10]->(p)
 WITH p, collect(DISTINCT merged.id) AS merged_ids
 WITH CASE WHEN p IS NULL THEN [$person_id] ELSE [p.id] + merged_ids END AS person_ids
+OPTIONAL MATCH split = (part:Person)-[:SPLIT_FROM*1..10]->(origin:Person) WHERE part.id IN person_ids
+WITH person_ids, origin, last(relationships(split)).at AS until
+OPTIONAL MATCH (earlier:Person)-[:MERGED_INTO*1..10]->(origin)
+WITH person_ids, origin, until, collect(earlier.id) AS earlier_ids
+UNWIND [origin.id] + earlier_ids AS id
+WITH person_ids, collect(CASE WHEN id IS NOT NULL THEN {id: id, until: until} END) AS before
 """
 
-QUERY = _PERSON_IDS + """
+# An event that named the person, or someone a part of them was split from before the split.
+_NAMES_PERSON = """any(id IN e.person_ids WHERE id IN person_ids
+                       OR any(b IN before WHERE b.id = id AND e.at < b.until))"""
+
+QUERY = _PERSON_IDS + f"""
 MATCH (e:AuditEvent)
 WHERE ($subject IS NULL OR e.subject = $subject)
-  AND ($person_id IS NULL OR any(id IN e.person_ids WHERE id IN person_ids))
+  AND ($person_id IS NULL OR {_NAMES_PERSON})
   AND ($start IS NULL OR e.at >= datetime($start))
   AND ($end IS NULL OR e.at <= datetime($end))
   AND ($after_seq IS NULL OR e.seq > $after_seq)
 WITH e ORDER BY e.seq LIMIT $limit
-RETURN e {.*, at: toString(e.at)} AS e
+RETURN e {{.*, at: toString(e.at)}} AS e
 """
 
 # An event names only the people its answer included, so every event naming someone counts,
@@ -63,9 +75,9 @@ UNWIND e.person_ids AS id
 RETURN DISTINCT id ORDER BY id
 """
 
-VIEWERS_OF = _PERSON_IDS + """
+VIEWERS_OF = _PERSON_IDS + f"""
 MATCH (e:AuditEvent)
-WHERE any(id IN e.person_ids WHERE id IN person_ids)
+WHERE {_NAMES_PERSON}
   AND ($start IS NULL OR e.at >= datetime($start)) AND ($end IS NULL OR e.at <= datetime($end))
 RETURN DISTINCT e.subject AS subject ORDER BY subject
 """

@@ -184,6 +184,20 @@ def test_reads_of_a_person_merged_away_still_count_for_the_survivor(graph: Graph
     assert [e.subject for e in query_events(graph, person_id="P-unknown")] == []
 
 
+def test_reads_of_the_person_a_part_was_split_from_count_for_the_part_until_the_split(graph: Graph) -> None:
+    """Until the split, an answer naming the whole showed the part's records too; after it, the
+    whole is someone else. Someone merged into the whole before the split counts the same way."""
+    graph.run("CREATE (:Person {id: 'P-earlier'})-[:MERGED_INTO]->(:Person {id: 'P-whole'})")  # test-only fixture
+    append_event(graph, event("dave", ("P-whole",)))
+    append_event(graph, event("fay", ("P-earlier",)))
+    graph.run("MATCH (w:Person {id: 'P-whole'}) CREATE (:Person {id: 'P-part'})-[:SPLIT_FROM {at: datetime()}]->(w)")
+    append_event(graph, event("erin", ("P-whole",)))  # after the split: not about the part
+    append_event(graph, event("gus", ("P-part",)))
+    assert viewers_of(graph, "P-part") == ["dave", "fay", "gus"]
+    assert [e.subject for e in query_events(graph, person_id="P-part")] == ["dave", "fay", "gus"]
+    assert viewers_of(graph, "P-whole") == ["dave", "erin", "fay"]
+
+
 def test_verify_reads_a_time_stored_with_a_zone_name_and_names_an_unreadable_one(graph: Graph) -> None:
     for _ in range(3):
         append_event(graph, event())
