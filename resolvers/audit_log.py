@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from app.audit.log import UnreadableEvent, people_viewed_by, query_events, viewers_of
 from resolvers import paging
+from resolvers.context import RequestContext
 from resolvers.entities import ctx_of
 from resolvers.errors import InvalidInput
 
@@ -42,6 +43,19 @@ def _entry(event: Any) -> AuditEntry:
     )
 
 
+MAX_ASKED = 200  # characters of what an auditor asked about kept in the event: ids are short
+
+
+def _asked(ctx: RequestContext, argument: str, value: str) -> str:
+    """Whom an auditor asked about, refused if blank (not read as "everyone") and named in the
+    request's own audit event: looking into someone's access history leaves a trace too."""
+    value = str(value).strip()
+    if not value:
+        raise InvalidInput(f"{argument}: empty")
+    ctx.audit.details.append(f"asked about {argument} {value[:MAX_ASKED]}")
+    return value
+
+
 async def resolve_audit_log(
     info: Info,
     person_id: Optional[strawberry.ID] = None,
@@ -54,9 +68,11 @@ async def resolve_audit_log(
     ctx = ctx_of(info)
     ctx.authorise("auditLog")
     limit = paging.page_size(first)
+    asked_person = _asked(ctx, "personId", person_id) if person_id is not None else None
+    asked_subject = _asked(ctx, "subject", subject) if subject is not None else None
     try:
         events = await ctx.read(
-            lambda: query_events(ctx.graph, person_id=str(person_id) if person_id else None, subject=subject,
+            lambda: query_events(ctx.graph, person_id=asked_person, subject=asked_subject,
                                  start=from_, end=to, limit=limit, after_seq=after_seq)
         )
     except UnreadableEvent as error:
@@ -67,12 +83,12 @@ async def resolve_audit_log(
 async def resolve_people_viewed_by(info: Info, subject: str) -> Optional[list[strawberry.ID]]:
     ctx = ctx_of(info)
     ctx.authorise("peopleViewedBy")
-    found = await ctx.read(people_viewed_by, ctx.graph, subject)
+    found = await ctx.read(people_viewed_by, ctx.graph, _asked(ctx, "subject", subject))
     return [strawberry.ID(str(i)) for i in found]
 
 
 async def resolve_viewers_of(info: Info, person_id: strawberry.ID) -> Optional[list[str]]:
     ctx = ctx_of(info)
     ctx.authorise("viewersOf")
-    found = await ctx.read(viewers_of, ctx.graph, str(person_id))
+    found = await ctx.read(viewers_of, ctx.graph, _asked(ctx, "personId", person_id))
     return [str(s) for s in found]

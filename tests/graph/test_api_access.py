@@ -135,6 +135,13 @@ def test_auditor_reads_the_log_and_nothing_else(api: Api) -> None:
     assert WILLIAM in viewed
     viewers = api.gql('query { viewersOf(personId: "P-william") }', role="auditor")["data"]["viewersOf"]
     assert viewers == ["pat"]
+    # Whom an auditor asked about is in their own request's event; a blank name is not "everyone".
+    assert [e.detail for e in api.audit_events()[-3:]] == [
+        "", "asked about subject pat", "asked about personId P-william"]
+    for blank in ('auditLog(personId: " ") { seq }', 'viewersOf(personId: "")', 'peopleViewedBy(subject: "")',
+                  'auditLog(subject: "") { seq }'):
+        body = api.gql(f"query {{ {blank} }}", role="auditor")
+        assert list(body["data"].values()) == [None] and errors_at(body)[blank.split("(")[0]].endswith(": empty")
     assert api.gql(MULTI, role="auditor")["data"]["multiAgencyPeople"] is None
     assert api.gql(REVIEW_QUEUE, role="auditor")["data"]["reviewQueue"] is None
 
