@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import threading
 from datetime import date
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from app.db import Graph, PerGraph
 from matching import normalise as norm
@@ -25,6 +25,7 @@ EXACT_BOOST = 3
 # query over Lucene's limit of 1,024 terms (each token brings up to 50 neighbours).
 MAX_NAME_TOKENS = 12
 _LUCENE_SAFE = re.compile(r"[^a-z0-9]")
+T = TypeVar("T")
 
 
 class InvalidSearch(ValueError):
@@ -69,15 +70,20 @@ def _searchable(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(t for t in tokens if len(t) <= MAX_TOKEN_LENGTH)[:MAX_NAME_TOKENS]
 
 
+def _required(field: str, normaliser: Callable[[str], T | None], raw: str) -> T:
+    """``raw`` cleaned as ingestion cleans it, or refused with the normaliser's reason."""
+    try:
+        value = normaliser(raw)
+    except norm.InvalidValue as error:
+        raise InvalidSearch(f"{field}: {error}") from error
+    if value is None:
+        raise InvalidSearch(f"{field}: empty")
+    return value
+
+
 def full_postcode(raw: str) -> str:
     """A postcode as stored on addresses (normalised), for address search."""
-    try:
-        code = norm.normalise_postcode(raw)
-    except norm.InvalidValue as error:
-        raise InvalidSearch(f"postcode: {error}") from error
-    if code is None:
-        raise InvalidSearch("postcode: empty")
-    return code.full
+    return _required("postcode", norm.normalise_postcode, raw).full
 
 
 def address_text(raw: str | None) -> str:
@@ -88,13 +94,7 @@ def address_text(raw: str | None) -> str:
 
 def search_uprn(raw: str) -> str:
     """A UPRN as stored on addresses: without the leading zeros exports add."""
-    try:
-        uprn = norm.normalise_uprn(raw)
-    except norm.InvalidValue as error:
-        raise InvalidSearch(f"uprn: {error}") from error
-    if uprn is None:
-        raise InvalidSearch("uprn: empty")
-    return uprn
+    return _required("uprn", norm.normalise_uprn, raw)
 
 
 def names_lucene(tokens: tuple[str, ...], vocabulary: NameVocabulary) -> str:
