@@ -2,7 +2,9 @@
 
 A Person keeps its id while its records stay together. When clusters merge, the surviving
 id is the oldest and the others redirect to it; when a cluster splits, the part holding
-most of its records keeps the id and the rest get new ids. Pure: the caller supplies the
+most of its records keeps the id and the rest get new ids. An id whose records split evenly
+goes to a part no other id claims if there is one: a reviewer undoing a wrong 'same' gets
+both people back under their own ids, not one id moved onto the other person. Pure: the caller supplies the
 previous assignment and stores the result.
 """
 
@@ -48,9 +50,19 @@ def assign_ids(
             if record in previous:
                 shares[previous[record]][index] += 1
     home: dict[str, int] = {}
+    tied: dict[str, list[int]] = {}
     for old_id, counter in shares.items():
-        # The largest part keeps the id; ties go to the cluster with the smallest first record id.
-        home[old_id] = min(counter, key=lambda i: (-counter[i], clusters[i][0]))
+        largest = max(counter.values())
+        parts = [i for i in counter if counter[i] == largest]  # the largest part keeps the id
+        if len(parts) == 1:
+            home[old_id] = parts[0]
+        else:
+            tied[old_id] = parts
+    # Even splits, oldest id first: the part fewest other ids claim, then the smallest first record.
+    claimed = Counter(home.values())
+    for old_id in sorted(tied, key=lambda pid: (created_order.get(pid, ""), pid)):
+        home[old_id] = min(tied[old_id], key=lambda i: (claimed[i], clusters[i][0]))
+        claimed[home[old_id]] += 1
     claims: dict[int, list[str]] = defaultdict(list)
     for old_id, index in home.items():
         claims[index].append(old_id)

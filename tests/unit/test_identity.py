@@ -39,6 +39,19 @@ def test_a_split_keeps_the_id_on_the_larger_part() -> None:
     assert changes.split_from == {"N1": "P1"}
 
 
+def test_an_even_split_gives_the_id_to_the_part_no_other_id_claims() -> None:
+    """A reviewer's 'same' moved b from P1 to P2; undoing it leaves P2 split evenly between
+    {a, b} and {c}. P2 must stay with c, its own person, not move onto a (P1's person)."""
+    previous = {"a": "P1", "b": "P2", "c": "P2"}
+    changes = assign_ids([["a", "b"], ["c"]], previous, {"P1": 2, "P2": 1}, ids())
+    assert changes.assignment == {"a": "P1", "b": "P1", "c": "P2"}
+    assert not (changes.created or changes.merged or changes.split_from)
+    # With no part free of other ids, the smallest first record decides, as before.
+    changes = assign_ids([["a", "b"], ["c", "d"]], {"a": "P1", "b": "P2", "c": "P2", "d": "P3"},
+                         {"P1": 2, "P2": 1, "P3": 3}, ids())
+    assert changes.assignment["a"] == "P2" and changes.merged == {"P1": "P2"}
+
+
 def test_a_person_whose_records_all_went_is_reported_emptied() -> None:
     changes = assign_ids([["b"]], {"a": "P1", "b": "P2"}, {"P1": 1, "P2": 2}, ids())
     assert changes.assignment == {"b": "P2"} and changes.emptied == ["P1"]
