@@ -24,10 +24,12 @@ SET h.seq = $seq, h.hash = $hash
 
 HEAD = "MATCH (h:AuditHead {id: 'head'}) RETURN h.seq AS seq, h.hash AS hash"
 
+FIRST_AFTER = "MATCH (e:AuditEvent) WHERE e.seq > $seq RETURN min(e.seq) AS seq"
+
 # A page of the log in chain order. Ordered and cut before the projection, so the page
 # comes straight off the seq index instead of the whole rest of the log being sorted.
 EVENTS_AFTER = """
-MATCH (e:AuditEvent) WHERE e.seq > $after
+MATCH (e:AuditEvent) WHERE e.seq > $after AND e.seq <= $upto
 WITH e ORDER BY e.seq LIMIT $limit
 RETURN e {.*, at: toString(e.at)} AS e, valueType(e.at) AS at_type, labels(e) AS labels
 """

@@ -212,15 +212,15 @@ def _stored(row: dict[str, Any]) -> StoredEvent:
         raise UnreadableEvent(row.get("seq")) from error
 
 
-def _events_in_order(graph: Graph) -> Iterator[tuple[dict[str, Any], bool]]:
-    """Every event's stored row by seq, and whether the node is as the log writes it (one label,
-    a zoned time), a page at a time: one sorted read of the whole log ran out of Neo4j's
-    transaction memory on a log of 965,322 events (4 GiB heap)."""
+def _events_in_order(graph: Graph, upto: int) -> Iterator[tuple[dict[str, Any], bool]]:
+    """Every event's stored row by seq up to ``upto``, and whether the node is as the log
+    writes it (one label, a zoned time), a page at a time: one sorted read of the whole log
+    ran out of Neo4j's transaction memory on a log of 965,322 events (4 GiB heap)."""
     after = -(2**63)  # below any seq, so a tampered zero or negative one is read too
     with graph.session(default_access_mode=neo4j.READ_ACCESS) as session:
         while True:
             page = [(r["e"], r["labels"] == ["AuditEvent"] and str(r["at_type"]).startswith("ZONED DATETIME"))
-                    for r in session.run(cypher.EVENTS_AFTER, after=after, limit=VERIFY_PAGE)]
+                    for r in session.run(cypher.EVENTS_AFTER, after=after, upto=upto, limit=VERIFY_PAGE)]
             yield from page
             if len(page) < VERIFY_PAGE:
                 return
@@ -239,6 +239,11 @@ class ChainReport:
 _REWRITTEN = "its hash is not the anchored one: the log up to here was rewritten"
 
 
+def _head(graph: Graph) -> Head:
+    rows = graph.run_once(cypher.HEAD)
+    return (rows[0]["seq"], rows[0]["hash"]) if rows else (0, GENESIS_HASH)
+
+
 def verify_chain(graph: Graph, anchor: Head | None = None) -> ChainReport:
     """Recompute every hash in order; name the first event where the chain breaks.
 
@@ -246,9 +251,13 @@ def verify_chain(graph: Graph, anchor: Head | None = None) -> ChainReport:
     can write to the graph could still cut its end off, or rewrite it from some event on with
     fresh hashes, and move the head to match. ``anchor`` (an earlier report's head, kept
     where graph writers cannot reach) catches that: the event at its seq must still carry its
-    hash, and as each hash covers the one before, so must every event up to it."""
+    hash, and as each hash covers the one before, so must every event up to it.
+
+    The log is checked up to the head as read first: events a running server appends while
+    verify reads are the next verify's to check, not a log that "ends early"."""
+    head_seq, head_hash = _head(graph)
     expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
-    for row, as_written in _events_in_order(graph):
+    for row, as_written in _events_in_order(graph, head_seq):
         checked += 1
         try:
             event = _stored(row)
@@ -266,10 +275,12 @@ def verify_chain(graph: Graph, anchor: Head | None = None) -> ChainReport:
         if anchor and event.seq == anchor[0] and event.hash != anchor[1]:
             return ChainReport(False, checked, event.seq, _REWRITTEN)
         expected_seq, prev_hash = event.seq + 1, event.hash
-    head = graph.run_once(cypher.HEAD)
-    head_seq, head_hash = (head[0]["seq"], head[0]["hash"]) if head else (0, GENESIS_HASH)
     if head_seq != expected_seq - 1 or head_hash != prev_hash:
         return ChainReport(False, checked, expected_seq, "the log ends before its recorded head")
+    beyond = graph.run_once(cypher.FIRST_AFTER, seq=head_seq)[0]["seq"]
+    if beyond is not None and _head(graph) == (head_seq, head_hash):
+        # The head has not moved, so no append wrote this: it was put there by hand.
+        return ChainReport(False, checked, beyond, "it lies beyond the recorded head: the log never wrote it")
     if anchor and anchor[0] > head_seq:
         return ChainReport(False, checked, expected_seq, f"the log ends before anchored event {anchor[0]}: "
                                                          "events were removed")

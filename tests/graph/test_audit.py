@@ -59,6 +59,28 @@ def test_verify_reads_the_log_in_pages(graph: Graph, monkeypatch: pytest.MonkeyP
     assert verify_chain(graph).first_broken_seq == 6
 
 
+def test_verify_checks_the_log_up_to_the_head_it_read_first(graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A running server appends while verify reads: those events are the next verify's, not a
+    log that ends before its head. One put beyond an unmoved head by hand is found."""
+    stored = [append_event(graph, event()) for _ in range(3)]
+    reading = audit_log._events_in_order
+
+    def appended_meanwhile(graph: Graph, upto: int):  # type: ignore[no-untyped-def]
+        append_event(graph, event(subject="later"))
+        append_event(graph, event(subject="later"))
+        yield from reading(graph, upto)
+
+    monkeypatch.setattr(audit_log, "_events_in_order", appended_meanwhile)
+    report = verify_chain(graph)
+    assert (report.ok, report.checked, report.head) == (True, 3, (3, stored[-1].hash))
+    monkeypatch.undo()
+    assert verify_chain(graph).ok and verify_chain(graph).checked == 5
+    graph.run("MATCH (e:AuditEvent {seq: 5}) CREATE (:AuditEvent {seq: 9, hash: e.hash})")  # test-only tampering
+    report = verify_chain(graph)
+    assert (report.ok, report.first_broken_seq) == (False, 9)
+    assert report.reason == "it lies beyond the recorded head: the log never wrote it"
+
+
 def test_concurrent_appends_get_consecutive_seqs(graph: Graph) -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(lambda i: append_event(graph, event(subject=f"user{i % 8}")), range(80)))
