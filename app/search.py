@@ -88,8 +88,8 @@ def full_postcode(raw: str) -> str:
 
 def address_text(raw: str | None) -> str:
     """What the caller typed to find an address, cleaned as the address search reads addresses
-    (``resolvers.cypher._ADDRESS_TEXT``): lower case, no commas, words one space apart."""
-    return " ".join((raw or "").lower().replace(",", "").split())
+    (``resolvers.cypher._ADDRESS_WORDS``): lower case, commas as spaces, words one space apart."""
+    return " ".join((raw or "").lower().replace(",", " ").split())
 
 
 def search_uprn(raw: str) -> str:

@@ -190,20 +190,22 @@ RETURN candidates{held}
 
 ADDRESSES_BY_UPRN = "MATCH (a:Address {uprn: $uprn}) RETURN a.id AS id ORDER BY a.id LIMIT $limit"
 
-# An address as text search reads it: its lines and town that are not empty, one space apart,
-# lower case and without commas, as ``app.search.address_text`` cleans what the caller typed.
-_ADDRESS_TEXT = """toLower(replace(reduce(t = '', part IN [x IN [a.line_1, a.line_2, a.town] WHERE trim(coalesce(x, '')) <> '']
-                                    | t + ' ' + trim(part)), ',', ''))"""
+# An address as text search reads it: the words of its lines and town, lower case, commas
+# as spaces, one space apart and one on each end, so that what the caller typed (cleaned by
+# ``app.search.address_text``) matches whole words: "1 brook lane" is not "11 Brook Lane".
+_ADDRESS_WORDS = """reduce(t = '', w IN [w IN split(toLower(replace(
+    coalesce(a.line_1, '') + ' ' + coalesce(a.line_2, '') + ' ' + coalesce(a.town, ''), ',', ' ')), ' ') WHERE w <> '']
+  | t + ' ' + w) + ' ' CONTAINS ' ' + $text + ' '"""
 
 ADDRESSES_BY_POSTCODE = f"""
 MATCH (a:Address {{postcode: $postcode}})
-WHERE $text = '' OR {_ADDRESS_TEXT} CONTAINS $text
+WHERE $text = '' OR {_ADDRESS_WORDS}
 RETURN a.id AS id ORDER BY a.id LIMIT $limit
 """
 
 ADDRESSES_BY_TEXT = f"""
 MATCH (a:Address)
-WHERE {_ADDRESS_TEXT} CONTAINS $text
+WHERE {_ADDRESS_WORDS}
 RETURN a.id AS id ORDER BY a.id LIMIT $limit
 """
 

@@ -61,7 +61,11 @@ class Query:
     person: Optional[Person] = strawberry.field(
         resolver=people.resolve_person, description="A person by id; a merged id resolves to the survivor."
     )
-    search_addresses: Optional[list[Address]] = strawberry.field(resolver=people.resolve_search_addresses)
+    search_addresses: Optional[list[Address]] = strawberry.field(
+        resolver=people.resolve_search_addresses,
+        description="Addresses by UPRN, by postcode (with text to narrow it) or by text: whole words of the "
+                    "address lines and town, in order, commas and case ignored.",
+    )
     address: Optional[Address] = strawberry.field(resolver=people.resolve_address)
     multi_agency_people: Optional[people.PersonConnection] = strawberry.field(
         resolver=people.resolve_multi_agency_people,

@@ -185,8 +185,10 @@ def test_search_addresses_by_postcode_uprn_and_text(api: Api) -> None:
     query = "query($p: String, $u: String, $t: String) { searchAddresses(postcode: $p, uprn: $u, text: $t) { id } }"
     for variables in ({"p": "ls6 2ab"}, {"u": "100000000014"}, {"u": " 100000000014 "}, {"t": "park road"},
                       {"p": "LS62AB", "t": "14 park"}, {"t": "14 Park Road, Leeds"}, {"t": " park  road leeds"},
-                      {"p": "LS6 2AB", "t": "road leeds"}):
+                      {"p": "LS6 2AB", "t": "road leeds"}, {"t": "14,park road"}):
         assert api.gql(query, variables)["data"]["searchAddresses"] == [{"id": PARK_ROAD}], variables
+    for elsewhere in ("4 park road", "park roa", "14 park road leeds ls6"):  # whole words, lines and town only
+        assert api.gql(query, {"t": elsewhere})["data"]["searchAddresses"] == [], elsewhere
     for wrong in ("14a", "0100000000014"):  # refused as ingestion refuses them, not searched for as sent
         assert "uprn: a UPRN is a number" in errors_at(api.gql(query, {"u": wrong}))["searchAddresses"]
 
