@@ -56,12 +56,13 @@ def _ascii(text: str) -> str:
 def _latin(name: str) -> str:
     """A name in lower-case Latin letters: accents folded as ``_ascii`` does, and letters of
     other scripts transliterated (Мария -> mariya, Γιώργος -> giorgos), so a name recorded in
-    its own script meets the same name recorded in Latin letters. Other symbols are dropped:
-    only letters become letters."""
+    its own script meets the same name recorded in Latin letters. Letters and the marks written
+    with them (the vowel signs of Indic scripts: प्रिया -> priya) are transliterated; other
+    symbols are dropped."""
     name = name.translate(_FOLD)
     if name.isascii():
         return name.lower()
-    return "".join(c if c.isascii() else anyascii(c) if c.isalpha() else ""
+    return "".join(c if c.isascii() else anyascii(c) if c.isalpha() or unicodedata.category(c)[0] == "M" else ""
                    for c in unicodedata.normalize("NFKD", name)).lower()
 
 

@@ -27,6 +27,7 @@ from matching.nicknames import PREFERRED_ROOT, ROOTS_BY_NAME
         (None, ""), ("", ""), ("   ", ""), ("---", ""), ("😀", ""), ("Ana 😀 Smith", "ana smith"),
         # Other scripts, transliterated so they meet the same name written in Latin letters.
         ("Мария Иванова", "mariya ivanova"), ("Зорка", "zorka"), ("Γιώργος", "giorgos"), ("李", "li"),
+        ("प्रिया शर्मा", "priya srma"), ("ਗੁਰਪ੍ਰੀਤ", "gurprit"), ("रमा", "rma"), ("रीमा", "rima"),
     ],
 )
 def test_clean_name_folds_case_accents_and_punctuation(raw: str | None, cleaned: str) -> None:
