@@ -40,18 +40,26 @@ class AuditTrail:
     def touched(self) -> bool:
         return bool(self.operations)
 
+    @property
+    def outcome(self) -> str:
+        """'refused' only when the input refused left nothing shown: an answer that named people
+        or addresses disclosed them, and is 'allowed' with the refusal in the detail."""
+        if self.denied:
+            return "denied"
+        return "refused" if self.refused and not (self.person_ids or self.address_ids) else "allowed"
+
     def event(self, principal: Principal, purpose: str | None) -> AuditEvent:
         return AuditEvent(
             subject=principal.subject,
             agency=principal.agency,
             role=principal.role,
             operation=",".join(sorted(self.operations)),
-            outcome="denied" if self.denied else "refused" if self.refused else "allowed",
+            outcome=self.outcome,
             purpose=purpose,
             person_ids=tuple(sorted(self.person_ids)),
             address_ids=tuple(sorted(self.address_ids)),
             fields=tuple(sorted(self.fields | {f"denied:{d}" for d in self.denied})),
-            detail="; ".join([*self.details, *(f"refused {r}" for r in self.refused)]),
+            detail="; ".join([*self.details, *(f"{r}" for r in self.refused)]),
         )
 
 

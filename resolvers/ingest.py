@@ -18,6 +18,7 @@ from resolvers.entities import ctx_of
 from resolvers.errors import AccessDenied, InvalidInput
 
 MAX_ROWS = 5000
+MAX_SOURCE = 40  # characters of the source asked for kept in the audit detail: agency codes are short
 
 
 @strawberry.type(description="A rejected row or a dropped field: line = position of the row in the request.")
@@ -65,6 +66,7 @@ async def resolve_ingest_records(
 ) -> Optional[IngestResult]:
     ctx = ctx_of(info)
     ctx.authorise("ingestRecords")
+    ctx.audit.details.append(f"rows for {source.strip()[:MAX_SOURCE]}")  # asked for, allowed or not
     if source.strip().upper() != ctx.principal.agency.upper():
         ctx.audit.denied.add("ingestRecords.source")
         raise AccessDenied("an integrator may write only its own agency's records")
@@ -73,7 +75,7 @@ async def resolve_ingest_records(
     try:
         summary = await ctx.read(ingest_rows, ctx.graph, ctx.settings.state_dir, source, rows, mode)
     except ExtractRefused as error:
-        raise InvalidInput(f"refused: {error}") from error
+        raise InvalidInput(str(error)) from error
     ctx.audit.details.append(f"ingest batch {summary.batch_id or summary.unchanged_since_batch or '-'}")
     return IngestResult(
         batch_id=summary.batch_id, source=summary.source, mode=summary.mode, content_hash=summary.content_hash,

@@ -108,11 +108,12 @@ async def resolve_review_match(
 ) -> Optional[ReviewDecision]:
     ctx = ctx_of(info)
     ctx.authorise("reviewMatch")
-    if decision not in DECISIONS:
-        raise InvalidInput("decision must be 'same' or 'different'")
     first, second = sorted((str(record_a), str(record_b)))
     # Which records were asked about, found or not: probing for record ids shows in the log.
-    ctx.audit.details.append(f"review of {first[:MAX_ID]} and {second[:MAX_ID]}: {decision}")
+    ctx.audit.details.append(f"review of {first[:MAX_ID]} and {second[:MAX_ID]}")
+    if decision not in DECISIONS:
+        raise InvalidInput("decision must be 'same' or 'different'")
+    ctx.audit.details.append(f"decision {decision}")
     if first == second:
         raise InvalidInput("a record cannot be reviewed against itself")
     if len(note) > MAX_NOTE:

@@ -141,7 +141,7 @@ class RefusalsAudited(SchemaExtension):
         yield
         result, context = self.execution_context.result, self.execution_context.context
         if result is not None and result.errors and isinstance(context, RequestContext):
-            context.audit.refused += [f"{'.'.join(map(str, e.path or ())) or '-'}: {e.message}"
+            context.audit.refused += [f"{'.'.join(map(str, e.path or ())) or '-'} refused: {e.message}"
                                       for e in result.errors if isinstance(e.original_error, InvalidInput)]
 
 

@@ -194,3 +194,11 @@ def test_every_request_in_the_matrix_leaves_exactly_one_audit_event(api: Api) ->
     analyst = api.audit_events()[4]
     assert "denied:Person.name" in analyst.fields
     assert set(analyst.person_ids) == {WILLIAM, SARAH}
+
+
+def test_an_answer_that_named_someone_is_allowed_though_another_field_was_refused(api: Api) -> None:
+    body = api.gql('query($id: ID!) { person(id: $id) { id } searchAddresses(uprn: "abc") { id } }', {"id": WILLIAM})
+    assert body["data"]["person"]["id"] == WILLIAM and body["data"]["searchAddresses"] is None
+    event = api.audit_events()[-1]
+    assert (event.outcome, event.person_ids) == ("allowed", (WILLIAM,))  # it disclosed William
+    assert "searchAddresses refused: uprn:" in event.detail
