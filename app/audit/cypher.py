@@ -36,8 +36,10 @@ RETURN e {.*, at: toString(e.at)} AS e, valueType(e.at) AS at_type, labels(e) AS
 
 # The ids that stand for one person in the log: the surviving Person an id (perhaps superseded)
 # leads to, and every id merged into it, so a merge does not hide who viewed them before it.
-# `before` adds the people a part of them was split from (and those merged into those), each
-# up to the split: until then, an answer naming them showed this person's records too.
+# `before` adds the people a part of them was split from, each up to the split: until then, an
+# answer naming them showed this person's records too. So do people merged into those in an
+# earlier run (their records may be this person's); one merged in the split's own run or later
+# never held this person's records.
 _PERSON_IDS = """
 OPTIONAL MATCH (start:Person {id: $person_id})
 OPTIONAL MATCH (start)-[:MERGED_INTO*1..10]->(survivor:Person) WHERE NOT (survivor)-[:MERGED_INTO]->(:Person)
@@ -46,9 +48,10 @@ OPTIONAL MATCH (merged:Person)-[:MERGED_INTO*1..10]->(p)
 WITH p, collect(DISTINCT merged.id) AS merged_ids
 WITH CASE WHEN p IS NULL THEN [$person_id] ELSE [p.id] + merged_ids END AS person_ids
 OPTIONAL MATCH split = (part:Person)-[:SPLIT_FROM*1..10]->(origin:Person) WHERE part.id IN person_ids
-WITH person_ids, origin, last(relationships(split)).at AS until
-OPTIONAL MATCH (earlier:Person)-[:MERGED_INTO*1..10]->(origin)
-WITH person_ids, origin, until, collect(earlier.id) AS earlier_ids
+WITH person_ids, origin, last(relationships(split)) AS cut
+OPTIONAL MATCH (earlier:Person)-[merge:MERGED_INTO*1..10]->(origin)
+WHERE last(merge).at < cut.at AND last(merge).run <> cut.run
+WITH person_ids, origin, cut.at AS until, collect(earlier.id) AS earlier_ids
 UNWIND [origin.id] + earlier_ids AS id
 WITH person_ids, collect(CASE WHEN id IS NOT NULL THEN {id: id, until: until} END) AS before
 """

@@ -22,7 +22,7 @@ _ANCHOR = re.compile(r"([1-9][0-9]*):([0-9a-f]{64})")
 
 
 def _anchor(text: str, where: str) -> Head:
-    match = _ANCHOR.fullmatch(text.strip())
+    match = _ANCHOR.fullmatch(text.strip().lower())
     if not match:
         raise click.UsageError(f"{where}: an anchor is SEQ:HASH as `mast audit verify` prints it")
     return int(match[1]), match[2]

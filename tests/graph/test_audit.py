@@ -208,16 +208,20 @@ def test_reads_of_a_person_merged_away_still_count_for_the_survivor(graph: Graph
 
 def test_reads_of_the_person_a_part_was_split_from_count_for_the_part_until_the_split(graph: Graph) -> None:
     """Until the split, an answer naming the whole showed the part's records too; after it, the
-    whole is someone else. Someone merged into the whole before the split counts the same way."""
-    graph.run("CREATE (:Person {id: 'P-earlier'})-[:MERGED_INTO]->(:Person {id: 'P-whole'})")  # test-only fixture
+    whole is someone else. Someone merged into the whole in an earlier run counts the same way;
+    someone merged in by the split's own run never held the part's records."""
+    graph.run("CREATE (:Person {id: 'P-earlier'})-[:MERGED_INTO {at: datetime(), run: 'r1'}]->"
+              "(:Person {id: 'P-whole'})<-[:MERGED_INTO {at: datetime(), run: 'r2'}]-(:Person {id: 'P-same-run'})")
     append_event(graph, event("dave", ("P-whole",)))
     append_event(graph, event("fay", ("P-earlier",)))
-    graph.run("MATCH (w:Person {id: 'P-whole'}) CREATE (:Person {id: 'P-part'})-[:SPLIT_FROM {at: datetime()}]->(w)")
+    append_event(graph, event("hal", ("P-same-run",)))
+    graph.run("MATCH (w:Person {id: 'P-whole'}) "
+              "CREATE (:Person {id: 'P-part'})-[:SPLIT_FROM {at: datetime(), run: 'r2'}]->(w)")  # test-only fixture
     append_event(graph, event("erin", ("P-whole",)))  # after the split: not about the part
     append_event(graph, event("gus", ("P-part",)))
     assert viewers_of(graph, "P-part") == ["dave", "fay", "gus"]
     assert [e.subject for e in query_events(graph, person_id="P-part")] == ["dave", "fay", "gus"]
-    assert viewers_of(graph, "P-whole") == ["dave", "erin", "fay"]
+    assert viewers_of(graph, "P-whole") == ["dave", "erin", "fay", "hal"]
 
 
 def test_verify_reads_a_time_stored_with_a_zone_name_and_names_an_unreadable_one(graph: Graph) -> None:
@@ -297,6 +301,7 @@ def test_cli_verify_keeps_and_checks_anchors(graph: Graph, settings: Settings, m
     assert result.exit_code == 1 and "ends before anchored event 4" in result.output
     assert len(anchors.read_text().splitlines()) == 2  # a broken log adds no anchor
     assert run(cli.main, ["audit", "verify", "--anchor", f"3:{stored[-1].hash}"]).exit_code == 0
+    assert run(cli.main, ["audit", "verify", "--anchor", f"3:{stored[-1].hash.upper()}"]).exit_code == 0
     for wrong in ["3", f"0:{stored[-1].hash}", "3:xyz", "", " "]:
         result = run(cli.main, ["audit", "verify", "--anchor", wrong])
         assert result.exit_code == 2 and "an anchor is SEQ:HASH" in result.output
