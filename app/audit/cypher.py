@@ -24,7 +24,14 @@ SET h.seq = $seq, h.hash = $hash
 
 HEAD = "MATCH (h:AuditHead {id: 'head'}) RETURN h.seq AS seq, h.hash AS hash"
 
-FIRST_AFTER = "MATCH (e:AuditEvent) WHERE e.seq > $seq RETURN min(e.seq) AS seq"
+# Read before the head: an append writes its events and moves the head in one transaction, so
+# an event above a head read afterwards was not written by an append. A seq that is not a whole
+# number was never written by one either (the seq index and the page reads pass over it).
+HIGHEST = """
+MATCH (e:AuditEvent)
+RETURN max(CASE WHEN valueType(e.seq) = 'INTEGER NOT NULL' THEN e.seq END) AS seq,
+       count(CASE WHEN valueType(e.seq) <> 'INTEGER NOT NULL' THEN 1 END) AS odd
+"""
 
 # A page of the log in chain order. Ordered and cut before the projection, so the page
 # comes straight off the seq index instead of the whole rest of the log being sorted.

@@ -60,7 +60,8 @@ def verify(anchor_text: str | None, anchor_file: Path | None) -> None:
     with Graph(get_settings()) as graph:
         report = verify_chain(graph, anchor)
     if not report.ok:
-        click.echo(f"audit chain broken at event {report.first_broken_seq}: {report.reason}")
+        where = f" at event {report.first_broken_seq}" if report.first_broken_seq is not None else ""
+        click.echo(f"audit chain broken{where}: {report.reason}")
         raise SystemExit(1)
     click.echo(f"audit chain intact: {report.checked} events")
     if report.head and report.head[0]:

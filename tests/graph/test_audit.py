@@ -76,9 +76,24 @@ def test_verify_checks_the_log_up_to_the_head_it_read_first(graph: Graph, monkey
     monkeypatch.undo()
     assert verify_chain(graph).ok and verify_chain(graph).checked == 5
     graph.run("MATCH (e:AuditEvent {seq: 5}) CREATE (:AuditEvent {seq: 9, hash: e.hash})")  # test-only tampering
+    monkeypatch.setattr(audit_log, "_events_in_order", appended_meanwhile)  # found on a busy log too
     report = verify_chain(graph)
     assert (report.ok, report.first_broken_seq) == (False, 9)
     assert report.reason == "it lies beyond the recorded head: the log never wrote it"
+
+
+@pytest.mark.parametrize("seq", ["'3'", "null", "3.0", "true"])
+def test_an_event_whose_seq_is_not_a_whole_number_is_found_and_not_served(graph: Graph, seq: str) -> None:
+    for _ in range(2):
+        append_event(graph, event())
+    graph.run(f"MATCH (e:AuditEvent {{seq: 2}}) WITH properties(e) AS copy "
+              f"CREATE (f:AuditEvent) SET f = copy {{.*, seq: {seq}}}")  # test-only tampering
+    report = verify_chain(graph)
+    assert (report.ok, report.first_broken_seq) == (False, None)
+    assert report.reason == "1 events have a seq that is not a whole number: the log never wrote them"
+    if seq != "null":  # an event with no seq falls outside every ordered read
+        with pytest.raises(UnreadableEvent):
+            query_events(graph)
 
 
 def test_concurrent_appends_get_consecutive_seqs(graph: Graph) -> None:
