@@ -57,13 +57,21 @@ def _latin(name: str) -> str:
     """A name in lower-case Latin letters: accents folded as ``_ascii`` does, and letters of
     other scripts transliterated (Мария -> mariya, Γιώργος -> giorgos), so a name recorded in
     its own script meets the same name recorded in Latin letters. Letters and the marks written
-    with them (the vowel signs of Indic scripts: प्रिया -> priya) are transliterated; other
-    symbols are dropped."""
+    with them (the vowel signs of Indic scripts: प्रिया -> priya) are transliterated, composed
+    first (NFKC), as Bengali and Tamil two-part vowels read right only whole; other symbols are
+    dropped."""
     name = name.translate(_FOLD)
     if name.isascii():
         return name.lower()
-    return "".join(c if c.isascii() else anyascii(c) if c.isalpha() or unicodedata.category(c)[0] == "M" else ""
-                   for c in unicodedata.normalize("NFKD", name)).lower()
+    return "".join(c if c.isascii() else _letters(c) for c in unicodedata.normalize("NFKC", name)).lower()
+
+
+def _letters(char: str) -> str:
+    """A letter or mark of another script in Latin letters only: a nukta would otherwise come
+    out as an apostrophe, splitting the word it sits in (ख़ान is khan, not kh an)."""
+    if not (char.isalpha() or unicodedata.category(char)[0] == "M"):
+        return ""
+    return "".join(c for c in anyascii(char) if c.isalnum())
 
 
 @lru_cache(maxsize=1 << 18)

@@ -28,6 +28,8 @@ from matching.nicknames import PREFERRED_ROOT, ROOTS_BY_NAME
         # Other scripts, transliterated so they meet the same name written in Latin letters.
         ("Мария Иванова", "mariya ivanova"), ("Зорка", "zorka"), ("Γιώργος", "giorgos"), ("李", "li"),
         ("प्रिया शर्मा", "priya srma"), ("ਗੁਰਪ੍ਰੀਤ", "gurprit"), ("रमा", "rma"), ("रीमा", "rima"),
+        ("বো", "bo"), ("গৌ", "gau"), ("கோ", "ko"), ("கௌ", "kau"),  # two-part vowels, whole
+        ("ख़ान", "khan"), ("ਖ਼ਾਨ", "khan"), ("प्रिया", n.clean_name("प्रिया")),
     ],
 )
 def test_clean_name_folds_case_accents_and_punctuation(raw: str | None, cleaned: str) -> None:

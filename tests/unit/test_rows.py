@@ -72,10 +72,10 @@ def _longest_token(name: str) -> int:
 
 
 def test_no_name_within_the_limit_cleans_to_a_token_neo4j_cannot_index() -> None:
-    """One character cleans to a word of at most 15 letters (a transliterated ideograph), so a
+    """One character cleans to a word of at most 17 letters (a transliterated Bamum syllable), so a
     name of NAME_MAX of them still makes a token Neo4j can index."""
     widest = max((chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000), key=_longest_token)
-    assert _longest_token(widest) == 15
+    assert _longest_token(widest) == 17
     assert max(len(t.encode()) for t in clean_name(widest * NAME_MAX).split()) <= INDEXABLE_BYTES
 
 
