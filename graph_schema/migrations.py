@@ -115,6 +115,17 @@ MIGRATIONS: tuple[Migration, ...] = (
         "no address links for people no longer active: merged away, or every record retired",
         (DROP_INACTIVE_LIVES_AT,),
     ),
+    Migration(
+        8,
+        "each record's first person, on which a person split apart keeps its id",
+        (
+            # Which person a record began with was not kept before: its person now stands in.
+            """
+            MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p:Person) WHERE s.first_person IS NULL
+            CALL (s, p) { SET s.first_person = p.id } IN TRANSACTIONS OF 10000 ROWS
+            """,
+        ),
+    ),
 )
 
 CODE_VERSION = MIGRATIONS[-1].version

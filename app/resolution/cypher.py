@@ -92,12 +92,21 @@ UNWIND $ids AS id
 CREATE (:Person {id: id, status: 'active', created_at: datetime(), created_in: $run})
 """
 
+# `first_person` is the Person a record was first resolved to, never changed: a person split
+# apart keeps its id on the records it began with (matching.identity).
 ASSIGN_RECORDS = """
 UNWIND $pairs AS pair
 MATCH (s:SourceRecord {id: pair.record_id}), (p:Person {id: pair.person_id})
 OPTIONAL MATCH (s)-[old:RESOLVES_TO]->(:Person)
 DELETE old
 CREATE (s)-[:RESOLVES_TO]->(p)
+SET s.first_person = coalesce(s.first_person, p.id)
+"""
+
+FIRST_PERSONS = """
+UNWIND $ids AS id
+MATCH (s:SourceRecord {id: id}) WHERE s.first_person IS NOT NULL
+RETURN collect([s.id, s.first_person]) AS rows
 """
 
 UNASSIGN_RECORDS = """

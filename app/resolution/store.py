@@ -149,6 +149,11 @@ def load_assignment_around(graph: Graph, record_ids: Iterable[str]) -> tuple[dic
     return _assignment(_bucketed_rows_of(graph, cypher.ASSIGNMENT_AROUND, record_ids))
 
 
+def load_first_persons(graph: Graph, record_ids: Iterable[str]) -> dict[str, str]:
+    """The Person each of these records was first resolved to."""
+    return dict(_bucketed_rows_of(graph, cypher.FIRST_PERSONS, record_ids))
+
+
 def load_decisions(graph: Graph) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Reviewers' (must_link, cannot_link) pairs, by each pair's latest decision."""
     must: list[tuple[str, str]] = []

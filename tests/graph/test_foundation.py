@@ -47,7 +47,7 @@ def test_the_search_vocabulary_migration_fills_it_from_records_already_held(grap
     graph.run("MATCH (t:NameToken) DELETE t")  # as a graph loaded before the vocabulary was kept
     graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = 4")
     try:
-        assert [m.version for m in migrate(graph)] == [5, 6, 7]
+        assert [m.version for m in migrate(graph)] == [5, 6, 7, 8]
     finally:
         graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = $v", v=CODE_VERSION)
     assert sorted(row["text"] for row in graph.run("MATCH (t:NameToken) RETURN t.text AS text")) == ["amy", "jones"]
@@ -60,7 +60,7 @@ def test_the_address_dates_migration_files_old_dates_under_no_involvement(graph:
     graph.run("MATCH ()-[l:LIVES_AT]->() REMOVE l.seen_agencies, l.seen_involvements, l.seen_first, l.seen_last")
     graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = 5")
     try:
-        assert [m.version for m in migrate(graph)] == [6, 7]
+        assert [m.version for m in migrate(graph)] == [6, 7, 8]
     finally:
         graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = $v", v=CODE_VERSION)
     links = graph.run("MATCH ()-[g:GAVE_ADDRESS]->() RETURN g.span_involvements = [''] AND g.span_first = [g.first_seen] "
@@ -76,11 +76,23 @@ def test_migration_7_drops_the_address_links_of_people_no_longer_active(graph: G
     graph.run("MATCH (p:Person {id: 'P-sarah'}) SET p.status = 'retired'")  # as a run before migration 7 left it
     graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = 6")
     try:
-        assert [m.version for m in migrate(graph)] == [7]
+        assert [m.version for m in migrate(graph)] == [7, 8]
     finally:
         graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = $v", v=CODE_VERSION)
     linked = graph.run("MATCH (p:Person)-[:LIVES_AT]->() RETURN DISTINCT p.id AS p ORDER BY p")
     assert "P-sarah" not in [row["p"] for row in linked] and "P-william" in [row["p"] for row in linked]
+
+
+def test_migration_8_gives_each_record_its_person_as_the_first(graph: Graph, settings: Settings) -> None:
+    build(graph, settings_for_api(settings))
+    graph.run("MATCH (s:SourceRecord) REMOVE s.first_person")  # as records resolved before migration 8
+    graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = 7")
+    try:
+        assert [m.version for m in migrate(graph)] == [8]
+    finally:
+        graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = $v", v=CODE_VERSION)
+    rows = graph.run("MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p) RETURN s.first_person = p.id AS same")
+    assert rows and all(row["same"] for row in rows)
 
 
 def test_newer_schema_is_refused(graph: Graph, settings: Settings) -> None:

@@ -100,6 +100,28 @@ def test_a_pair_s_latest_review_decision_is_the_one_applied(graph: Graph, tmp_pa
     assert _addresses_of(graph, merged) == 0  # merged away: the survivor holds the address now
 
 
+def test_undoing_a_wrong_same_leaves_each_surviving_id_on_its_own_records(graph: Graph, tmp_path: Path) -> None:
+    def row(spid: str, given: str, family: str, dob: str) -> dict[str, str]:
+        return {"source_person_id": spid, "given_name": given, "family_name": family, "date_of_birth": dob}
+
+    # Record ids chosen so that the one of the surviving (older) person sorts last.
+    ingest_rows(graph, tmp_path, "POLICE", [row("9", "Zed", "Quarmby", "1961-01-01")])
+    resolve(graph)
+    ingest_rows(graph, tmp_path, "ASC", [row("1", "Amy", "Oddie", "1992-02-02")])
+    resolve(graph)
+    older, younger = _person(graph, "POLICE:9"), _person(graph, "ASC:1")
+    decide = ("CREATE (:ReviewDecision {id: $id, record_a: 'ASC:1', record_b: 'POLICE:9', decision: $decision, "
+              "at: datetime()})")
+    graph.run(decide, id="d1", decision="same")
+    resolve(graph, full=True)
+    assert _person(graph, "ASC:1") == _person(graph, "POLICE:9") == older
+    graph.run(decide, id="d2", decision="different")
+    graph.run("MATCH (s:SourceRecord) SET s.needs_resolution = true")  # as reviewMatch marks them
+    resolve(graph)
+    assert _person(graph, "POLICE:9") == older  # not moved onto Amy's record
+    assert _person(graph, "ASC:1") not in (older, younger)  # known: the merged-away id is not revived
+
+
 def _addresses_of(graph: Graph, person_id: str) -> int:
     return graph.run("MATCH (:Person {id: $id})-[l:LIVES_AT]->() RETURN count(l) AS n", id=person_id)[0]["n"]
 

@@ -52,6 +52,17 @@ def test_an_even_split_gives_the_id_to_the_part_no_other_id_claims() -> None:
     assert changes.assignment["a"] == "P2" and changes.merged == {"P1": "P2"}
 
 
+def test_undoing_a_merge_leaves_the_surviving_id_on_the_records_it_began_with() -> None:
+    """P1 survived a reviewer's wrong 'same' with P2's records; undone, P1 stays with its own
+    record however the ids sort or the parts weigh, and P2's records get a new id."""
+    first = {"a": "P2", "z": "P1"}
+    changes = assign_ids([["a"], ["z"]], {"a": "P1", "z": "P1"}, {"P1": 1}, ids(), first=first)
+    assert changes.assignment == {"z": "P1", "a": "N1"} and changes.split_from == {"N1": "P1"}
+    first = {"a": "P1", "b": "P2", "c": "P2"}  # the larger part is P2's
+    changes = assign_ids([["a"], ["b", "c"]], {"a": "P1", "b": "P1", "c": "P1"}, {"P1": 1}, ids(), first=first)
+    assert changes.assignment == {"a": "P1", "b": "N1", "c": "N1"}
+
+
 def test_a_person_whose_records_all_went_is_reported_emptied() -> None:
     changes = assign_ids([["b"]], {"a": "P1", "b": "P2"}, {"P1": 1, "P2": 2}, ids())
     assert changes.assignment == {"b": "P2"} and changes.emptied == ["P1"]
