@@ -43,16 +43,13 @@ def _entry(event: Any) -> AuditEntry:
     )
 
 
-MAX_ASKED = 200  # characters of what an auditor asked about kept in the event: ids are short
-
-
 def _asked(ctx: RequestContext, argument: str, value: str) -> str:
     """Whom an auditor asked about, refused if blank (not read as "everyone") and named in the
     request's own audit event: looking into someone's access history leaves a trace too."""
     value = str(value).strip()
     if not value:
         raise InvalidInput(f"{argument}: empty")
-    ctx.audit.details.append(f"asked about {argument} {value[:MAX_ASKED]}")
+    ctx.audit.asked(f"asked about {argument}", value)
     return value
 
 

@@ -7,6 +7,7 @@ that into exactly one audit event per request.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 
@@ -22,6 +23,7 @@ from resolvers.errors import AccessDenied, PurposeRequired
 T = TypeVar("T")
 
 PURPOSE_HEADER = "X-MAST-Purpose"
+MAX_ASKED = 200  # characters of a caller's own text kept in an audit note: ids and codes are short
 
 
 @dataclass
@@ -39,6 +41,11 @@ class AuditTrail:
     @property
     def touched(self) -> bool:
         return bool(self.operations)
+
+    def asked(self, what: str, *values: str) -> None:
+        """Note what the caller asked about, whatever the answer: their own text, quoted (JSON)
+        and cut short, so it can neither pose as another note nor fill the log."""
+        self.details.append(" ".join([what, *(json.dumps(str(v)[:MAX_ASKED]) for v in values)]))
 
     @property
     def outcome(self) -> str:

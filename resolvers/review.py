@@ -20,7 +20,6 @@ from resolvers.errors import InvalidInput
 
 DECISIONS = ("same", "different")
 MAX_NOTE = 2000
-MAX_ID = 200  # characters of a record id kept in the audit detail: ids are short, input need not be
 
 
 @strawberry.type(description="One record of a pair under review, as its agency holds it.")
@@ -107,10 +106,10 @@ async def resolve_review_match(
     info: Info, record_a: strawberry.ID, record_b: strawberry.ID, decision: str, note: str = ""
 ) -> Optional[ReviewDecision]:
     ctx = ctx_of(info)
-    ctx.authorise("reviewMatch")
     first, second = sorted((str(record_a), str(record_b)))
-    # Which records were asked about, found or not: probing for record ids shows in the log.
-    ctx.audit.details.append(f"review of {first[:MAX_ID]} and {second[:MAX_ID]}")
+    # Which records were asked about, found or not, allowed or not: probing shows in the log.
+    ctx.audit.asked("review of records", first, second)
+    ctx.authorise("reviewMatch")
     if decision not in DECISIONS:
         raise InvalidInput("decision must be 'same' or 'different'")
     ctx.audit.details.append(f"decision {decision}")

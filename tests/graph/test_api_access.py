@@ -137,7 +137,7 @@ def test_auditor_reads_the_log_and_nothing_else(api: Api) -> None:
     assert viewers == ["pat"]
     # Whom an auditor asked about is in their own request's event; a blank name is not "everyone".
     assert [e.detail for e in api.audit_events()[-3:]] == [
-        "", "asked about subject pat", "asked about personId P-william"]
+        "", 'asked about subject "pat"', 'asked about personId "P-william"']
     for blank in ('auditLog(personId: " ") { seq }', 'viewersOf(personId: "")', 'peopleViewedBy(subject: "")',
                   'auditLog(subject: "") { seq }'):
         body = api.gql(f"query {{ {blank} }}", role="auditor")

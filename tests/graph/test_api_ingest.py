@@ -190,4 +190,4 @@ def test_a_call_refused_for_its_input_is_audited_as_refused_with_the_reason(api:
         [error] = body["errors"]
         event = api.audit_events()[-1]
         assert (event.operation, event.outcome) == ("ingestRecords", "refused")
-        assert event.detail == f"rows for HOUSING; ingestRecords refused: {error['message']}"
+        assert event.detail == f'rows for source "HOUSING"; ingestRecords refused: {error["message"]}'

@@ -39,10 +39,12 @@ def test_bad_decisions_are_refused(api: Api) -> None:
         event = api.audit_events()[-1]  # refused for its input, not allowed: probing shows in the log
         assert (event.operation, event.outcome) == ("reviewMatch", "refused")
         assert f"reviewMatch refused: {errors_at(body)['reviewMatch']}" in event.detail
-        assert f"review of {min(variables['a'], variables['b'])} and {max(variables['a'], variables['b'])}" in event.detail
+        assert f'review of records "{min(variables["a"], variables["b"])}" "{max(variables["a"], variables["b"])}"' in event.detail
     assert api.graph.run("MATCH (d:ReviewDecision) RETURN count(d) AS n")[0]["n"] == 0
     practitioner = api.gql(DECIDE, {"a": "CSC:c1", "b": "NHS:n2", "d": "same"})
     assert "not available to the practitioner role" in errors_at(practitioner)["reviewMatch"]
+    event = api.audit_events()[-1]
+    assert (event.outcome, event.detail) == ("denied", 'review of records "CSC:c1" "NHS:n2"')
 
 
 def test_different_may_be_said_of_any_two_records(api: Api) -> None:
@@ -51,4 +53,4 @@ def test_different_may_be_said_of_any_two_records(api: Api) -> None:
     assert body["data"]["reviewMatch"]["decision"] == "different"
     event = api.audit_events()[-1]
     stored = body["data"]["reviewMatch"]["id"]
-    assert (event.outcome, event.detail) == ("allowed", f"review of NHS:n1 and POLICE:p1; decision different; stored as {stored}")
+    assert (event.outcome, event.detail) == ("allowed", f'review of records "NHS:n1" "POLICE:p1"; decision different; stored as {stored}')
