@@ -5,8 +5,8 @@ id is the oldest and the others redirect to it; when a cluster splits, the part 
 most of the records the id began with keeps it (so a reviewer undoing a wrong 'same' does not
 see the surviving id move onto the other person's records), then the part holding most of its
 records; the rest get new ids. An id whose records split evenly goes to a part no other id
-claims if there is one. Pure: the caller supplies the
-previous assignment and stores the result.
+claims if there is one. Pure: the caller supplies the previous assignment and stores the
+result.
 """
 
 from __future__ import annotations
