@@ -117,12 +117,12 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         8,
-        "each record's first person, on which a person split apart keeps its id",
+        "each record's founding person, on which a person split apart keeps its id",
         (
-            # Which person a record began with was not kept before: its person now stands in.
+            # Which person was created with a record was not kept before: its person now stands in.
             """
-            MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p:Person) WHERE s.first_person IS NULL
-            CALL (s, p) { SET s.first_person = p.id } IN TRANSACTIONS OF 10000 ROWS
+            MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p:Person) WHERE s.founding_person IS NULL
+            CALL (s, p) { SET s.founding_person = p.id } IN TRANSACTIONS OF 10000 ROWS
             """,
         ),
     ),

@@ -2,9 +2,9 @@
 
 A Person keeps its id while its records stay together. When clusters merge, the surviving
 id is the oldest and the others redirect to it; when a cluster splits, the part holding
-most of the records the id began with keeps it (so a reviewer undoing a wrong 'same' does not
-see the surviving id move onto the other person's records), then the part holding most of its
-records; the rest get new ids. An id whose records split evenly goes to a part no other id
+most of the records the id was created with keeps it (so a reviewer undoing a wrong 'same'
+does not see the surviving id move onto the other person's records), then the part holding
+most of its records; the rest get new ids. An id whose records split evenly goes to a part no other id
 claims if there is one. Pure: the caller supplies the previous assignment and stores the
 result.
 """
@@ -37,24 +37,24 @@ def assign_ids(
     previous: Mapping[str, str],
     created_order: Mapping[str, object],
     make_id: Callable[[], str] = new_person_id,
-    first: Mapping[str, str] | None = None,
+    founders: Mapping[str, str] | None = None,
 ) -> IdentityChanges:
     """Give each cluster of record ids a Person id, reusing previous ids by the rules above.
 
     ``previous`` maps record ids to their old Person id; ``created_order`` gives each old id
-    a sortable creation key (older first), used to pick the survivor of a merge; ``first``
-    maps record ids to the id each was first given, where known.
+    a sortable creation key (older first), used to pick the survivor of a merge; ``founders``
+    maps record ids to the id created with them, where one was.
     """
     clusters = [sorted(c) for c in clusters]
-    first = first or {}
-    # Where does each old person's share of records, and of the records it began with, go now?
+    founders = founders or {}
+    # Where does each old person's share of records, and of the records it was created with, go now?
     shares: dict[str, Counter[int]] = defaultdict(Counter)
     native: dict[str, Counter[int]] = defaultdict(Counter)
     for index, cluster in enumerate(clusters):
         for record in cluster:
             if record in previous:
                 shares[previous[record]][index] += 1
-                native[previous[record]][index] += first.get(record) == previous[record]
+                native[previous[record]][index] += founders.get(record) == previous[record]
     home: dict[str, int] = {}
     tied: dict[str, list[int]] = {}
     for old_id, counter in shares.items():

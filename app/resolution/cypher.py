@@ -92,21 +92,22 @@ UNWIND $ids AS id
 CREATE (:Person {id: id, status: 'active', created_at: datetime(), created_in: $run})
 """
 
-# `first_person` is the Person a record was first resolved to, never changed: a person split
-# apart keeps its id on the records it began with (matching.identity).
+# `founding_person` is the Person created for the cluster a record was in (pair.founding):
+# a person split apart keeps its id on the records it was created with (matching.identity).
+# A record that joins a Person already there leaves it as it was.
 ASSIGN_RECORDS = """
 UNWIND $pairs AS pair
 MATCH (s:SourceRecord {id: pair.record_id}), (p:Person {id: pair.person_id})
 OPTIONAL MATCH (s)-[old:RESOLVES_TO]->(:Person)
 DELETE old
 CREATE (s)-[:RESOLVES_TO]->(p)
-SET s.first_person = coalesce(s.first_person, p.id)
+SET s.founding_person = CASE WHEN pair.founding THEN p.id ELSE s.founding_person END
 """
 
-FIRST_PERSONS = """
+FOUNDING_PERSONS = """
 UNWIND $ids AS id
-MATCH (s:SourceRecord {id: id}) WHERE s.first_person IS NOT NULL
-RETURN collect([s.id, s.first_person]) AS rows
+MATCH (s:SourceRecord {id: id}) WHERE s.founding_person IS NOT NULL
+RETURN collect([s.id, s.founding_person]) AS rows
 """
 
 UNASSIGN_RECORDS = """

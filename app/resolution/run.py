@@ -113,8 +113,8 @@ def _resolve(graph: Graph, full: bool, keep_model: bool) -> RunSummary:
     with _timed(stats, "cluster"):
         clusters = cluster(sorted(scored.scope), scored.links, scored.by_id, must, cannot, scored.uncertain)
         scoped_previous = {r: p for r, p in scored.previous.items() if r in scored.scope or r in pending.retired}
-        first_persons = store.load_first_persons(graph, scoped_previous)
-        changes = assign_ids(clusters, scoped_previous, scored.created_order, first=first_persons)
+        founders = store.load_founding_persons(graph, scoped_previous)
+        changes = assign_ids(clusters, scoped_previous, scored.created_order, founders=founders)
     retired_records = [r for r in pending.retired if r in scored.previous]
     with _timed(stats, "write_people"):
         touched_people = store.write_identities(graph, changes, scoped_previous, run_id, retired_records)

@@ -149,9 +149,9 @@ def load_assignment_around(graph: Graph, record_ids: Iterable[str]) -> tuple[dic
     return _assignment(_bucketed_rows_of(graph, cypher.ASSIGNMENT_AROUND, record_ids))
 
 
-def load_first_persons(graph: Graph, record_ids: Iterable[str]) -> dict[str, str]:
-    """The Person each of these records was first resolved to."""
-    return dict(_bucketed_rows_of(graph, cypher.FIRST_PERSONS, record_ids))
+def load_founding_persons(graph: Graph, record_ids: Iterable[str]) -> dict[str, str]:
+    """The Person created with each of these records, where one was."""
+    return dict(_bucketed_rows_of(graph, cypher.FOUNDING_PERSONS, record_ids))
 
 
 def load_decisions(graph: Graph) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -197,8 +197,10 @@ def replace_edges(graph: Graph, edges: Sequence[dict[str, Any]], run: str, of_re
 def write_identities(graph: Graph, changes: IdentityChanges, previous: dict[str, str], run: str,
                      unassigned: Iterable[str] = ()) -> set[str]:
     """Store Person ids; returns the ids whose records changed (for summaries and households)."""
+    created = set(changes.created)
     moved = [
-        {"record_id": r, "person_id": p} for r, p in changes.assignment.items() if previous.get(r) != p
+        {"record_id": r, "person_id": p, "founding": p in created}
+        for r, p in changes.assignment.items() if previous.get(r) != p
     ]
     for chunk in _chunks(changes.created):
         graph.run(cypher.CREATE_PERSONS, ids=list(chunk), run=run)

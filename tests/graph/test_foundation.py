@@ -83,15 +83,15 @@ def test_migration_7_drops_the_address_links_of_people_no_longer_active(graph: G
     assert "P-sarah" not in [row["p"] for row in linked] and "P-william" in [row["p"] for row in linked]
 
 
-def test_migration_8_gives_each_record_its_person_as_the_first(graph: Graph, settings: Settings) -> None:
+def test_migration_8_gives_each_record_its_person_as_its_founding_one(graph: Graph, settings: Settings) -> None:
     build(graph, settings_for_api(settings))
-    graph.run("MATCH (s:SourceRecord) REMOVE s.first_person")  # as records resolved before migration 8
+    graph.run("MATCH (s:SourceRecord) REMOVE s.founding_person")  # as records resolved before migration 8
     graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = 7")
     try:
         assert [m.version for m in migrate(graph)] == [8]
     finally:
         graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = $v", v=CODE_VERSION)
-    rows = graph.run("MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p) RETURN s.first_person = p.id AS same")
+    rows = graph.run("MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p) RETURN s.founding_person = p.id AS same")
     assert rows and all(row["same"] for row in rows)
 
 

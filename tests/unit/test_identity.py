@@ -56,11 +56,20 @@ def test_undoing_a_merge_leaves_the_surviving_id_on_the_records_it_began_with() 
     """P1 survived a reviewer's wrong 'same' with P2's records; undone, P1 stays with its own
     record however the ids sort or the parts weigh, and P2's records get a new id."""
     first = {"a": "P2", "z": "P1"}
-    changes = assign_ids([["a"], ["z"]], {"a": "P1", "z": "P1"}, {"P1": 1}, ids(), first=first)
+    changes = assign_ids([["a"], ["z"]], {"a": "P1", "z": "P1"}, {"P1": 1}, ids(), founders=first)
     assert changes.assignment == {"z": "P1", "a": "N1"} and changes.split_from == {"N1": "P1"}
     first = {"a": "P1", "b": "P2", "c": "P2"}  # the larger part is P2's
-    changes = assign_ids([["a"], ["b", "c"]], {"a": "P1", "b": "P1", "c": "P1"}, {"P1": 1}, ids(), first=first)
+    changes = assign_ids([["a"], ["b", "c"]], {"a": "P1", "b": "P1", "c": "P1"}, {"P1": 1}, ids(), founders=first)
     assert changes.assignment == {"a": "P1", "b": "N1", "c": "N1"}
+
+
+def test_an_id_stays_with_the_records_it_was_created_with_when_later_ones_split_off() -> None:
+    """N was created for a (split off earlier); b and c, created under M, were merged into N.
+    Split again, N stays with a although the other part is larger; and records that joined N
+    without founding it (d) count only by number."""
+    previous = {"a": "N", "b": "N", "c": "N", "d": "N"}
+    changes = assign_ids([["a"], ["b", "c", "d"]], previous, {"N": 1}, ids(), founders={"a": "N", "b": "M", "c": "M"})
+    assert changes.assignment["a"] == "N" and changes.assignment["b"] == "N1"
 
 
 def test_a_person_whose_records_all_went_is_reported_emptied() -> None:
