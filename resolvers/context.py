@@ -66,7 +66,7 @@ class AuditTrail:
             person_ids=tuple(sorted(self.person_ids)),
             address_ids=tuple(sorted(self.address_ids)),
             fields=tuple(sorted(self.fields | {f"denied:{d}" for d in self.denied})),
-            detail="; ".join([*self.details, *(f"{r}" for r in self.refused)]),
+            detail="; ".join([*self.details, *self.refused]),
         )
 
 
