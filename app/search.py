@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import threading
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, TypeVar
 
@@ -14,7 +15,7 @@ from matching import normalise as norm
 from matching.search import Candidate, Scored, SearchQuery, name_tokens, rank
 from matching.vocabulary import MAX_TOKEN_LENGTH, NameVocabulary
 from resolvers import cypher
-from resolvers.data import read, single_list
+from resolvers.data import person_dates, read, single_list
 
 # Candidates each source (names, keys, postcode) may offer for ranking: enough to fill the
 # page several times over; the full-text index returns its best-scoring hits first.
@@ -177,48 +178,66 @@ class StoredNameTokens:
 _copies: PerGraph[StoredNameTokens] = PerGraph(StoredNameTokens)
 
 
-def _as_candidates(rows: list[list[Any]]) -> list[Candidate]:
-    return [Candidate(record_id, person_id, names or (), tuple(map(date.fromisoformat, dobs)), nhs or (), postcodes)
-            for record_id, person_id, names, dobs, nhs, postcodes in rows]
+@dataclass
+class Candidates:
+    """Records worth ranking, and the headline row of each one's person (by person id) in the
+    caller's projection (``cypher.candidate_rows``)."""
+
+    records: list[Candidate] = field(default_factory=list)
+    people: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.records += [Candidate(record_id, person_id, names or (), tuple(map(date.fromisoformat, dobs)), nhs or (),
+                                   postcodes)
+                         for record_id, person_id, names, dobs, nhs, postcodes in row["candidates"]]
+        self.people.update((person["id"], person_dates(person)) for person in row["people"])
 
 
-def _candidates(graph: Graph, statement: str, **params: object) -> list[Candidate]:
-    return _as_candidates(single_list(graph, statement, **params))
+@dataclass(frozen=True)
+class Found:
+    """A search's page: ranked persons, and their headline rows by person id."""
+
+    ranked: list[Scored]
+    people: dict[str, dict[str, Any]]
 
 
-def _name_candidates(graph: Graph, query: SearchQuery, limit: int) -> list[Candidate]:
-    """Candidates by name, the typed tokens expanded against this process's copy of the
+def _name_candidates(graph: Graph, query: SearchQuery, limit: int, pseudonymous: bool) -> dict[str, Any] | None:
+    """The name statement's row, the typed tokens expanded against this process's copy of the
     stored ones; run again once the copy has caught up if the graph holds tokens it lacked."""
-    statement = cypher.candidate_rows(cypher.SEARCH_BY_NAMES, query.parts, name_tokens=True)
+    statement = cypher.candidate_rows(cypher.SEARCH_BY_NAMES, query.parts, pseudonymous, name_tokens=True)
     copy = _copies.of(graph)
     vocabulary = copy.current(graph)
     size = vocabulary.size
     terms = names_lucene(query.name_tokens, vocabulary)
     if not terms:
-        return []
+        return None
     row = read(graph, statement, terms=terms, limit=limit)[0]
     if row["name_tokens"] != size:
         copy.catch_up(graph, row["name_tokens"])
         row = read(graph, statement, terms=names_lucene(query.name_tokens, copy.vocabulary), limit=limit)[0]
-    return _as_candidates(row["candidates"])
+    return row
 
 
-def candidates(graph: Graph, query: SearchQuery, first: int) -> list[Candidate]:
+def candidates(graph: Graph, query: SearchQuery, first: int, pseudonymous: bool) -> Candidates:
     """Records worth ranking: fuzzy name hits, exact DOB / NHS hits and records at the postcode."""
     limit = max(MIN_CANDIDATES, CANDIDATES_PER_RESULT * first)
-    found: list[Candidate] = []
+    found = Candidates()
     keys = keys_lucene(query)
     parts = query.parts
-    if query.name_tokens:
-        found += _name_candidates(graph, query, limit)
+    if query.name_tokens and (row := _name_candidates(graph, query, limit, pseudonymous)):
+        found.add(row)
     if keys:
-        found += _candidates(graph, cypher.candidate_rows(cypher.SEARCH_BY_KEYS, parts), terms=keys, limit=limit)
+        found.add(read(graph, cypher.candidate_rows(cypher.SEARCH_BY_KEYS, parts, pseudonymous), terms=keys,
+                       limit=limit)[0])
     if query.postcode:
-        found += _candidates(graph, cypher.candidate_rows(cypher.SEARCH_BY_POSTCODE, parts), postcode=query.postcode,
-                             limit=limit)
+        found.add(read(graph, cypher.candidate_rows(cypher.SEARCH_BY_POSTCODE, parts, pseudonymous),
+                       postcode=query.postcode, limit=limit)[0])
     return found
 
 
-def search_people(graph: Graph, query: SearchQuery, first: int) -> list[Scored]:
-    """Ranked persons, best score per person, at most ``first``."""
-    return rank(query, candidates(graph, query, first), first)
+def search_people(graph: Graph, query: SearchQuery, first: int, *, pseudonymous: bool) -> Found:
+    """Ranked persons, best score per person, at most ``first``, with their headline rows
+    (``pseudonymous``: the analysts' projection)."""
+    found = candidates(graph, query, first, pseudonymous)
+    ranked = rank(query, found.records, first)
+    return Found(ranked, {s.person_id: found.people[s.person_id] for s in ranked})

@@ -44,24 +44,19 @@ def rows(graph: Graph, query: str, **params: Any) -> list[dict[str, Any]]:
     return [native(row) for row in read(graph, query, **params)]
 
 
-_PERSONS = {  # (pseudonymous, headline only) -> statement
-    (False, False): cypher.PERSONS_FULL,
-    (True, False): cypher.PERSONS_PSEUDONYMOUS,
-    (False, True): cypher.PERSONS_FULL_HEADLINE,
-    (True, True): cypher.PERSONS_PSEUDONYMOUS_HEADLINE,
-}
+_PERSONS = {False: cypher.PERSONS_FULL, True: cypher.PERSONS_PSEUDONYMOUS}  # by pseudonymous
 
 
-def persons(graph: Graph, ids: Sequence[str], pseudonymous: bool, params: Mapping[str, Any],
-            headline: bool = False) -> dict[str, dict[str, Any]]:
-    """Each requested id (superseded ids included) to its surviving person's data; a headline
-    row has the records only (no ``involvements`` or ``addresses`` keys)."""
-    query = _PERSONS[(pseudonymous, headline)]
-    return {row["requested"]: _person_dates(row) for row in single_list(graph, query, ids=list(ids), **params)}
+def persons(graph: Graph, ids: Sequence[str], pseudonymous: bool,
+            params: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each requested id (superseded ids included) to its surviving person's data."""
+    return {row["requested"]: person_dates(row)
+            for row in single_list(graph, _PERSONS[pseudonymous], ids=list(ids), **params)}
 
 
-def _person_dates(row: dict[str, Any]) -> dict[str, Any]:
-    """The ISO date strings of a person row (see ``cypher.PERSONS_FULL``) as dates."""
+def person_dates(row: dict[str, Any]) -> dict[str, Any]:
+    """The ISO date strings of a person row (see ``cypher.PERSONS_FULL``) as dates; a search's
+    headline row (``cypher.candidate_rows``) has only the records."""
     for record in row["records"]:
         if "dobs" in record:
             record["dobs"] = [date.fromisoformat(d) for d in record["dobs"]]

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Optional
+from functools import partial
+from typing import Optional
 
 import strawberry
 from strawberry.types import Info
 
 from app.search import InvalidSearch, address_text, build_query, full_postcode, search_people, search_uprn
-from matching.search import Scored, SearchQuery
 from resolvers import data, paging
-from resolvers.context import RequestContext
 from resolvers.entities import Address, Person, ctx_of
 from resolvers.errors import InvalidInput
 from resolvers.loaders import address_loader, person_loader
@@ -59,19 +58,8 @@ async def resolve_search_people(
         query = build_query(name, date_of_birth, postcode, nhs_number)
     except InvalidSearch as error:
         raise InvalidInput(str(error)) from error
-    ranked, found = await ctx.read(_ranked_headlines, ctx, query, limit)
-    return [SearchHit(score=s.score, person=Person.shown(ctx, found[s.person_id]))
-            for s in ranked if s.person_id in found]
-
-
-def _ranked_headlines(ctx: RequestContext, query: SearchQuery, limit: int) -> tuple[list[Scored], dict[str, dict[str, Any]]]:
-    """The ranked page and its people's headline rows, in one worker-thread call (a hop to a
-    thread and back costs about as much CPU as a small statement)."""
-    ranked = search_people(ctx.graph, query, limit)
-    if not ranked:
-        return ranked, {}
-    return ranked, data.persons(ctx.graph, [s.person_id for s in ranked], ctx.pseudonymous, ctx.query_params(),
-                                headline=True)
+    found = await ctx.read(partial(search_people, pseudonymous=ctx.pseudonymous), ctx.graph, query, limit)
+    return [SearchHit(score=s.score, person=Person.shown(ctx, found.people[s.person_id])) for s in found.ranked]
 
 
 async def resolve_person(info: Info, id: strawberry.ID) -> Optional[Person]:
