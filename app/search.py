@@ -181,7 +181,7 @@ _copies: PerGraph[StoredNameTokens] = PerGraph(StoredNameTokens)
 @dataclass
 class Candidates:
     """Records worth ranking, and the headline row of each one's person (by person id) in the
-    caller's projection (``cypher.candidate_rows``)."""
+    caller's projection (``cypher.candidate_rows``), its dates still ISO strings."""
 
     records: list[Candidate] = field(default_factory=list)
     people: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -190,7 +190,7 @@ class Candidates:
         self.records += [Candidate(record_id, person_id, names or (), tuple(map(date.fromisoformat, dobs)), nhs or (),
                                    postcodes)
                          for record_id, person_id, names, dobs, nhs, postcodes in row["candidates"]]
-        self.people.update((person["id"], person_dates(person)) for person in row["people"])
+        self.people.update((person["id"], person) for person in row["people"])
 
 
 @dataclass(frozen=True)
@@ -240,4 +240,4 @@ def search_people(graph: Graph, query: SearchQuery, first: int, *, pseudonymous:
     (``pseudonymous``: the analysts' projection)."""
     found = candidates(graph, query, first, pseudonymous)
     ranked = rank(query, found.records, first)
-    return Found(ranked, {s.person_id: found.people[s.person_id] for s in ranked})
+    return Found(ranked, {s.person_id: person_dates(found.people[s.person_id]) for s in ranked})
