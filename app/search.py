@@ -178,6 +178,14 @@ class StoredNameTokens:
 _copies: PerGraph[StoredNameTokens] = PerGraph(StoredNameTokens)
 
 
+def load_name_tokens(graph: Graph) -> None:
+    """Load this process's copy of the stored name tokens now, at startup, rather than on its
+    first name search: loaded before the server freezes what startup built, the copy is never
+    rescanned by the cycle collector. Unfrozen, a copy of 100,000 random tokens made each
+    full collection take 156 ms, a pause for every request the process was serving."""
+    _copies.of(graph).current(graph)
+
+
 @dataclass
 class Candidates:
     """Records worth ranking, and the headline row of each one's person (by person id) in the

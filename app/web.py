@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from app.db import Graph
+from app.search import load_name_tokens
 from app.settings import Settings, get_settings
 from graph_schema.migrations import SchemaBehindError, SchemaTooNewError, check_current, check_not_newer
 from resolvers.http import MastGraphQL
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         graph = Graph(settings)
         try:
             check_not_newer(graph)
+            load_name_tokens(graph)
         except SchemaTooNewError:
             graph.close()
             raise
@@ -70,8 +72,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             log.warning("neo4j not reachable at startup; /readyz reports 503 until it is")
         app.state.graph = graph
         app.state.settings = settings
-        # What startup built (modules, the schema, the driver) lives as long as the process;
-        # frozen, the cycle collector's full passes stop rescanning it in the middle of requests.
+        # What startup built (modules, the schema, the driver, search's copy of the name tokens)
+        # lives as long as the process; frozen, the cycle collector's full passes stop rescanning
+        # it in the middle of requests.
         gc.collect()
         gc.freeze()
         try:
