@@ -189,7 +189,7 @@ def load_name_tokens(graph: Graph) -> None:
 @dataclass
 class Candidates:
     """Records worth ranking, and the headline row of each one's person (by person id) in the
-    caller's projection (``cypher.candidate_rows``), its dates still ISO strings."""
+    caller's projection (``cypher.candidate_rows``), with dates still as ISO strings."""
 
     records: list[Candidate] = field(default_factory=list)
     people: dict[str, dict[str, Any]] = field(default_factory=dict)
