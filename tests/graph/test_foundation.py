@@ -21,6 +21,7 @@ from app.audit.log import verify_chain
 from app.auth.tokens import issue_token
 from app.db import Graph
 from app.ingest.pipeline import ingest_rows
+from app.search import build_query, search_people
 from app.settings import Settings
 from app.web import create_app
 from graph_schema.migrations import CODE_VERSION, SchemaTooNewError, graph_version, migrate
@@ -47,7 +48,7 @@ def test_the_search_vocabulary_migration_fills_it_from_records_already_held(grap
     graph.run("MATCH (t:NameToken) DELETE t")  # as a graph loaded before the vocabulary was kept
     graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = 4")
     try:
-        assert [m.version for m in migrate(graph)] == [5, 6, 7, 8]
+        assert [m.version for m in migrate(graph)] == list(range(5, CODE_VERSION + 1))
     finally:
         graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = $v", v=CODE_VERSION)
     assert sorted(row["text"] for row in graph.run("MATCH (t:NameToken) RETURN t.text AS text")) == ["amy", "jones"]
@@ -60,7 +61,7 @@ def test_the_address_dates_migration_files_old_dates_under_no_involvement(graph:
     graph.run("MATCH ()-[l:LIVES_AT]->() REMOVE l.seen_agencies, l.seen_involvements, l.seen_first, l.seen_last")
     graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = 5")
     try:
-        assert [m.version for m in migrate(graph)] == [6, 7, 8]
+        assert [m.version for m in migrate(graph)] == list(range(6, CODE_VERSION + 1))
     finally:
         graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = $v", v=CODE_VERSION)
     links = graph.run("MATCH ()-[g:GAVE_ADDRESS]->() RETURN g.span_involvements = [''] AND g.span_first = [g.first_seen] "
@@ -76,7 +77,7 @@ def test_migration_7_drops_the_address_links_of_people_no_longer_active(graph: G
     graph.run("MATCH (p:Person {id: 'P-sarah'}) SET p.status = 'retired'")  # as a run before migration 7 left it
     graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = 6")
     try:
-        assert [m.version for m in migrate(graph)] == [7, 8]
+        assert [m.version for m in migrate(graph)] == list(range(7, CODE_VERSION + 1))
     finally:
         graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = $v", v=CODE_VERSION)
     linked = graph.run("MATCH (p:Person)-[:LIVES_AT]->() RETURN DISTINCT p.id AS p ORDER BY p")
@@ -88,11 +89,28 @@ def test_migration_8_gives_each_record_its_person_as_its_founding_one(graph: Gra
     graph.run("MATCH (s:SourceRecord) REMOVE s.founding_person")  # as records resolved before migration 8
     graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = 7")
     try:
-        assert [m.version for m in migrate(graph)] == [8]
+        assert [m.version for m in migrate(graph)] == list(range(8, CODE_VERSION + 1))
     finally:
         graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = $v", v=CODE_VERSION)
     rows = graph.run("MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p) RETURN s.founding_person = p.id AS same")
     assert rows and all(row["same"] for row in rows)
+
+
+def test_migration_9_indexes_names_split_on_spaces_and_search_finds_them_as_before(graph: Graph,
+                                                                                     settings: Settings) -> None:
+    build(graph, settings_for_api(settings))
+    graph.run("DROP INDEX source_record_names")  # as migration 2 made it, with the standard analyzer
+    graph.run("CREATE FULLTEXT INDEX source_record_names FOR (n:SourceRecord) ON EACH [n.names_text]")
+    graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = 8")
+    try:
+        assert [m.version for m in migrate(graph)] == [9]
+    finally:
+        graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = $v", v=CODE_VERSION)
+    index = graph.run("SHOW FULLTEXT INDEXES YIELD name, state, options WHERE name = 'source_record_names' "
+                      "RETURN state, options.indexConfig.`fulltext.analyzer` AS analyzer")
+    assert index == [{"state": "ONLINE", "analyzer": "whitespace"}]
+    found = search_people(graph, build_query("SARAH SMITH", None, None, None), 10, pseudonymous=False)
+    assert [hit.person_id for hit in found.ranked][:1] == ["P-sarah"]
 
 
 def test_newer_schema_is_refused(graph: Graph, settings: Settings) -> None:
