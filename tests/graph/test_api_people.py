@@ -148,7 +148,7 @@ def test_dates_the_address_migration_cannot_attribute_are_hidden_where_they_coul
     api.graph.run("MATCH ()-[l:LIVES_AT]->() REMOVE l.seen_agencies, l.seen_involvements, l.seen_first, l.seen_last")
     api.graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = 5")
     try:
-        assert [m.version for m in migrate(api.graph)] == [6, 7, 8]
+        assert [m.version for m in migrate(api.graph)] == list(range(6, CODE_VERSION + 1))
     finally:
         api.graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = $v", v=CODE_VERSION)
     query = "query($id: ID!) { person(id: $id) { addresses { firstSeen lastSeen } } }"
