@@ -183,6 +183,35 @@ def _attach(clusters: list[list[str]], uncertain: Iterable[Link], records: Mappi
             if not (len(members) == 1 and members[0] in moved)]
 
 
+def contradicted(decisions: Iterable[tuple[str, str, str]], a: str, b: str, decision: str) -> list[tuple[str, str]]:
+    """The reviewers' decisions that a new ``decision`` on records ``a`` and ``b`` contradicts,
+    as record pairs; empty when it contradicts none. ``decisions`` are (record, record,
+    'same' or 'different'), each pair's latest; the new decision replaces the pair's own.
+
+    'Same' always joins (``cluster``), so a 'different' said of two records that a chain of
+    other 'same' decisions holds together would be stored and never applied: the chain is
+    returned. A 'same' that would join two records a reviewer has called different returns
+    those pairs."""
+    pair = frozenset((a, b))
+    same = nx.Graph()
+    different: list[tuple[str, str]] = []
+    for x, y, said in decisions:
+        if frozenset((x, y)) == pair:
+            continue
+        if said == "same":
+            same.add_edge(x, y)
+        else:
+            different.append((x, y))
+    if decision == "different":
+        if a in same and b in same and nx.has_path(same, a, b):
+            chain = nx.shortest_path(same, a, b)
+            return [(x, y) if x < y else (y, x) for x, y in zip(chain, chain[1:])]
+        return []
+    same.add_edge(a, b)
+    joined = nx.node_connected_component(same, a)
+    return sorted((x, y) if x < y else (y, x) for x, y in different if x in joined and y in joined)
+
+
 def cluster(record_ids: Iterable[str], links: Iterable[Link], records: Mapping[str, MatchRecord],
             must_link: Sequence[tuple[str, str]] = (), cannot_link: Sequence[tuple[str, str]] = (),
             uncertain: Iterable[Link] = ()) -> list[list[str]]:

@@ -11,6 +11,8 @@ import neo4j
 import neo4j.time
 
 from app.db import Graph
+from app.resolution import cypher as resolution_cypher
+from matching.cluster import contradicted
 from resolvers import cypher
 
 
@@ -135,8 +137,27 @@ def review_queue(graph: Graph, after: str | None, limit: int) -> list[dict[str, 
     return found
 
 
+class ContradictsDecisions(ValueError):
+    """A review decision that other reviewers' decisions would overrule (``matching.cluster.contradicted``)."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        super().__init__("contradicts reviewers' decisions")
+        self.pairs = pairs
+
+
 def create_review_decision(graph: Graph, params: Mapping[str, Any]) -> dict[str, Any] | None:
-    found = graph.run(cypher.CREATE_REVIEW_DECISION, **params)
+    """Store the decision unless it contradicts the decisions already held (ContradictsDecisions),
+    read in the same transaction; None when the records (or, for 'same', their scored pair)
+    are not there. Two reviewers deciding at the same moment are not serialised: each is
+    checked against what was committed before it, and the resolver's rule ('same' joins)
+    settles any contradiction between them, as it did before this check."""
+    with graph.session() as session, session.begin_transaction() as tx:
+        held = [(row["a"], row["b"], row["decision"]) for row in tx.run(resolution_cypher.DECISIONS)]
+        pairs = contradicted(held, params["record_a"], params["record_b"], params["decision"])
+        if pairs:
+            raise ContradictsDecisions(pairs)
+        found = [dict(row) for row in tx.run(cypher.CREATE_REVIEW_DECISION, **params)]
+        tx.commit()
     return found[0] if found else None
 
 

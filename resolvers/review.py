@@ -119,7 +119,10 @@ async def resolve_review_match(
         raise InvalidInput(f"note is limited to {MAX_NOTE} characters")
     params = {"id": f"review-{uuid.uuid4().hex}", "record_a": first, "record_b": second,
               "decision": decision, "note": note, "reviewer": ctx.principal.subject}
-    stored = await ctx.read(data.create_review_decision, ctx.graph, params)
+    try:
+        stored = await ctx.read(data.create_review_decision, ctx.graph, params)
+    except data.ContradictsDecisions as error:
+        raise InvalidInput(_contradiction(decision, first, second, error.pairs)) from error
     if stored is None and decision == "same":
         raise InvalidInput("no such pair of records scored as a possible match: 'same' is for pairs the resolver scored")
     if stored is None:
@@ -127,3 +130,13 @@ async def resolve_review_match(
     ctx.audit.details.append(f"stored as {stored['id']}")
     return ReviewDecision(id=strawberry.ID(stored["id"]), record_a=strawberry.ID(first), record_b=strawberry.ID(second),
                           decision=decision, note=note, reviewer=ctx.principal.subject, at=stored["at"])
+
+
+def _contradiction(decision: str, first: str, second: str, pairs: list[tuple[str, str]]) -> str:
+    """Why the decision was not stored, naming the decisions in its way by their records' ids."""
+    named = ", ".join(f"{a} and {b}" for a, b in pairs)
+    if decision == "different":
+        return (f"{first} and {second} are held together by reviewers' 'same' decisions on {named}: "
+                "a 'same' always joins, so change one of those to 'different' first")
+    return (f"this would make one person of records a reviewer decided are different people ({named}): "
+            "change that decision first")

@@ -90,7 +90,9 @@ class Mutation:
     review_match: Optional[review.ReviewDecision] = strawberry.field(
         resolver=review.resolve_review_match,
         description="Reviewers: decide whether two records are the same person ('same' or 'different'). A pair's "
-                    "latest decision is the one the resolver applies; earlier ones stay as its history.",
+                    "latest decision is the one the resolver applies; earlier ones stay as its history. A decision "
+                    "other pairs' decisions would overrule (a 'different' inside a chain of 'same', or a 'same' "
+                    "joining records called different) is refused, naming them.",
     )
 
 

@@ -54,3 +54,26 @@ def test_different_may_be_said_of_any_two_records(api: Api) -> None:
     event = api.audit_events()[-1]
     stored = body["data"]["reviewMatch"]["id"]
     assert (event.outcome, event.detail) == ("allowed", f'review of records "NHS:n1" "POLICE:p1"; decision different; stored as {stored}')
+
+
+def test_a_decision_that_other_decisions_would_overrule_is_refused_and_named(api: Api) -> None:
+    """'Same' always joins, so a 'different' inside a chain of 'same' decisions would be stored
+    and never applied; and a 'same' must not silently join records called different."""
+    api.graph.run("MATCH (a:SourceRecord {id: 'NHS:n2'}), (b:SourceRecord {id: 'POLICE:p1'}) "
+                  "CREATE (a)-[:SIMILAR {weight: 1.0, review: true}]->(b)")
+    for a, b in (("CSC:c1", "NHS:n2"), ("NHS:n2", "POLICE:p1")):
+        assert api.gql(DECIDE, {"a": a, "b": b, "d": "same"}, role="reviewer")["data"]["reviewMatch"]
+    body = api.gql(DECIDE, {"a": "POLICE:p1", "b": "CSC:c1", "d": "different"}, role="reviewer")
+    message = errors_at(body)["reviewMatch"]
+    assert message.startswith("CSC:c1 and POLICE:p1 are held together by reviewers' 'same' decisions on "
+                              "CSC:c1 and NHS:n2, NHS:n2 and POLICE:p1")
+    assert (api.audit_events()[-1].outcome, api.graph.run("MATCH (d:ReviewDecision) RETURN count(d) AS n")[0]["n"]) == (
+        "refused", 2)
+
+    # Changing a link of the chain is how the reviewer proceeds; then the 'different' is taken.
+    assert api.gql(DECIDE, {"a": "NHS:n2", "b": "POLICE:p1", "d": "different"}, role="reviewer")["data"]["reviewMatch"]
+    assert api.gql(DECIDE, {"a": "POLICE:p1", "b": "CSC:c1", "d": "different"}, role="reviewer")["data"]["reviewMatch"]
+    body = api.gql(DECIDE, {"a": "NHS:n2", "b": "POLICE:p1", "d": "same"}, role="reviewer")
+    assert errors_at(body)["reviewMatch"].startswith(
+        "this would make one person of records a reviewer decided are different people (CSC:c1 and POLICE:p1)")
+    assert api.graph.run("MATCH (d:ReviewDecision) RETURN count(d) AS n")[0]["n"] == 4

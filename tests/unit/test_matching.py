@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from matching import model
-from matching.cluster import Link, cluster
+from matching.cluster import Link, cluster, contradicted
 from matching.compare import FIELDS, LEVELS, RecordFeatures, compare
 from matching.records import MatchRecord, NameVariant, RecordAddress
 
@@ -196,6 +196,20 @@ def test_reviewers_win_over_the_model() -> None:
     clusters = cluster(records, [Link("A:1", "B:1", 30.0)], records,
                        must_link=[("B:1", "C:1")], cannot_link=[("A:1", "B:1")])
     assert sorted(clusters) == [["A:1"], ["B:1", "C:1"]]
+
+
+def test_a_different_that_a_chain_of_sames_would_overrule_names_the_chain() -> None:
+    held = [("A:1", "B:1", "same"), ("B:1", "C:1", "same"), ("D:1", "E:1", "same")]
+    assert contradicted(held, "C:1", "A:1", "different") == [("B:1", "C:1"), ("A:1", "B:1")]
+    assert contradicted(held, "A:1", "D:1", "different") == []
+    assert contradicted(held, "A:1", "B:1", "different") == []  # it replaces that pair's own 'same'
+
+
+def test_a_same_that_would_join_records_called_different_names_them() -> None:
+    held = [("A:1", "B:1", "same"), ("C:1", "D:1", "same"), ("A:1", "D:1", "different")]
+    assert contradicted(held, "B:1", "C:1", "same") == [("A:1", "D:1")]
+    assert contradicted(held, "A:1", "D:1", "same") == []  # it replaces that pair's own 'different'
+    assert contradicted(held, "B:1", "E:1", "same") == []
 
 
 def test_a_name_match_nothing_else_backs_goes_to_review() -> None:
