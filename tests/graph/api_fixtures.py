@@ -24,6 +24,7 @@ from app.ingest.pipeline import ingest_rows
 from app.resolution.store import rebuild_households
 from app.settings import Settings
 from app.web import create_app
+from graph_schema.migrations import CODE_VERSION, migrate
 from resolvers import data
 
 WILLIAM, SARAH, DENNIS, OLD, WILIAM_NHS = "P-william", "P-sarah", "P-dennis", "P-old", "P-wiliam"
@@ -147,6 +148,16 @@ def build(graph: Graph, settings: Settings) -> None:
     rebuild_households(graph, PEOPLE)
     graph.run(_MERGED, survivor=WILLIAM, old=OLD)
     graph.run(_SIMILAR, edges=SIMILAR_EDGES, explanation=EXPLANATION)
+
+
+def migrated_from(graph: Graph, version: int) -> list[int]:
+    """The migrations ``migrate`` applies to a graph recorded at ``version`` (as one migrated
+    by an older MAST); the graph's record is put back to the current version afterwards."""
+    graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = $v", v=version)
+    try:
+        return [m.version for m in migrate(graph)]
+    finally:
+        graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = $v", v=CODE_VERSION)
 
 
 def count(graph: Graph, query: str, **params: Any) -> int:

@@ -26,7 +26,7 @@ from app.settings import Settings
 from app.web import create_app
 from graph_schema.migrations import CODE_VERSION, SchemaTooNewError, graph_version, migrate
 from tests.conftest import free_port, start_test_server
-from tests.graph.api_fixtures import build, settings_for_api
+from tests.graph.api_fixtures import build, migrated_from, settings_for_api
 
 
 def schema_names(graph: Graph) -> set[str]:
@@ -46,11 +46,7 @@ def test_migrations_applied_twice_change_nothing(graph: Graph) -> None:
 def test_the_search_vocabulary_migration_fills_it_from_records_already_held(graph: Graph, tmp_path: Path) -> None:
     ingest_rows(graph, tmp_path, "CSC", [{"source_person_id": "c1", "given_name": "Amy", "family_name": "Jones"}])
     graph.run("MATCH (t:NameToken) DELETE t")  # as a graph loaded before the vocabulary was kept
-    graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = 4")
-    try:
-        assert [m.version for m in migrate(graph)] == list(range(5, CODE_VERSION + 1))
-    finally:
-        graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = $v", v=CODE_VERSION)
+    assert migrated_from(graph, 4) == list(range(5, CODE_VERSION + 1))
     assert sorted(row["text"] for row in graph.run("MATCH (t:NameToken) RETURN t.text AS text")) == ["amy", "jones"]
 
 
@@ -59,11 +55,7 @@ def test_the_address_dates_migration_files_old_dates_under_no_involvement(graph:
     build(graph, settings_for_api(settings))
     graph.run("MATCH ()-[g:GAVE_ADDRESS]->() REMOVE g.span_involvements, g.span_first, g.span_last")
     graph.run("MATCH ()-[l:LIVES_AT]->() REMOVE l.seen_agencies, l.seen_involvements, l.seen_first, l.seen_last")
-    graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = 5")
-    try:
-        assert [m.version for m in migrate(graph)] == list(range(6, CODE_VERSION + 1))
-    finally:
-        graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = $v", v=CODE_VERSION)
+    assert migrated_from(graph, 5) == list(range(6, CODE_VERSION + 1))
     links = graph.run("MATCH ()-[g:GAVE_ADDRESS]->() RETURN g.span_involvements = [''] AND g.span_first = [g.first_seen] "
                       "AND g.span_last = [g.last_seen] AS filed")
     assert links and all(row["filed"] for row in links)
@@ -75,11 +67,7 @@ def test_the_address_dates_migration_files_old_dates_under_no_involvement(graph:
 def test_migration_7_drops_the_address_links_of_people_no_longer_active(graph: Graph, settings: Settings) -> None:
     build(graph, settings_for_api(settings))
     graph.run("MATCH (p:Person {id: 'P-sarah'}) SET p.status = 'retired'")  # as a run before migration 7 left it
-    graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = 6")
-    try:
-        assert [m.version for m in migrate(graph)] == list(range(7, CODE_VERSION + 1))
-    finally:
-        graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = $v", v=CODE_VERSION)
+    assert migrated_from(graph, 6) == list(range(7, CODE_VERSION + 1))
     linked = graph.run("MATCH (p:Person)-[:LIVES_AT]->() RETURN DISTINCT p.id AS p ORDER BY p")
     assert "P-sarah" not in [row["p"] for row in linked] and "P-william" in [row["p"] for row in linked]
 
@@ -87,11 +75,7 @@ def test_migration_7_drops_the_address_links_of_people_no_longer_active(graph: G
 def test_migration_8_gives_each_record_its_person_as_its_founding_one(graph: Graph, settings: Settings) -> None:
     build(graph, settings_for_api(settings))
     graph.run("MATCH (s:SourceRecord) REMOVE s.founding_person")  # as records resolved before migration 8
-    graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = 7")
-    try:
-        assert [m.version for m in migrate(graph)] == list(range(8, CODE_VERSION + 1))
-    finally:
-        graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = $v", v=CODE_VERSION)
+    assert migrated_from(graph, 7) == list(range(8, CODE_VERSION + 1))
     rows = graph.run("MATCH (s:SourceRecord)-[:RESOLVES_TO]->(p) RETURN s.founding_person = p.id AS same")
     assert rows and all(row["same"] for row in rows)
 
@@ -101,11 +85,7 @@ def test_migration_9_indexes_names_split_on_spaces_and_search_finds_them_as_befo
     build(graph, settings_for_api(settings))
     graph.run("DROP INDEX source_record_names")  # as migration 2 made it, with the standard analyzer
     graph.run("CREATE FULLTEXT INDEX source_record_names FOR (n:SourceRecord) ON EACH [n.names_text]")
-    graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = 8")
-    try:
-        assert [m.version for m in migrate(graph)] == [9]
-    finally:
-        graph.run("MATCH (v:SchemaVersion {id: 'mast'}) SET v.version = $v", v=CODE_VERSION)
+    assert migrated_from(graph, 8) == [9]
     index = graph.run("SHOW FULLTEXT INDEXES YIELD name, state, options WHERE name = 'source_record_names' "
                       "RETURN state, options.indexConfig.`fulltext.analyzer` AS analyzer")
     assert index == [{"state": "ONLINE", "analyzer": "whitespace"}]
